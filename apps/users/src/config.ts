@@ -1,0 +1,16 @@
+import { Type } from "@sinclair/typebox";
+import { commonSettings, loadConfig, portSetting, urlSetting } from "@w2meet/kit";
+
+/** Settings of the users service, read once from the environment. */
+export const UsersConfig = Type.Object({
+  PORT: portSetting(3001),
+  DATABASE_URL: urlSetting(["postgres", "postgresql"], "postgres://postgres@127.0.0.1:5432/w2meet"),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  REDIS_URL: urlSetting(["redis", "rediss"], "redis://127.0.0.1:6379"),
+  CACHE_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }),
+  CACHE_PREFIX: Type.String({ default: "w2meet:", maxLength: 64 }),
+  ...commonSettings,
+});
+
+export const loadUsersConfig = (env?: Record<string, string | undefined>) => loadConfig(UsersConfig, env);
+export type UsersConfig = ReturnType<typeof loadUsersConfig>;

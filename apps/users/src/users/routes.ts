@@ -1,0 +1,95 @@
+import {
+  CreateUser, GroupAvailability, GroupQuery, ListUsersQuery, Problem, ReplaceUser, User, UserAvailability, UserPage, UserParams,
+} from "@w2meet/contracts";
+import { groupFromQuery, jsonResponse, notFound } from "@w2meet/kit";
+import { Elysia } from "elysia";
+import * as users from "./service.ts";
+
+const unknownUser = (email: string) => notFound(`No user with email ${email.toLowerCase()}`);
+const tags = ["users"];
+
+/** The users routes: registration, profile and the availability reads of the scheduling services. */
+export const usersRoutes = (deps: users.UsersDeps) =>
+  new Elysia({ name: "users.routes", prefix: "/users" })
+    .post(
+      "/",
+      async ({ body, set }) => {
+        set.status = 201;
+        return users.createUser(deps, body);
+      },
+      {
+        body: CreateUser,
+        response: { 201: User, 400: Problem, 409: Problem },
+        detail: { tags, summary: "Register a person", description: "Emails are unique case-insensitively; a taken one is 409." },
+      },
+    )
+    .get("/", ({ query }) => users.listUsers(deps, { limit: query.limit ?? 20, cursor: query.cursor }), {
+      query: ListUsersQuery,
+      response: { 200: UserPage, 400: Problem },
+      detail: { tags, summary: "List users, ordered by email, a page at a time" },
+    })
+    .get("/availability", async ({ query }) => jsonResponse(await users.readGroupAvailability(deps, groupFromQuery(query))), {
+      query: GroupQuery,
+      response: { 200: GroupAvailability, 400: Problem },
+      detail: {
+        tags,
+        summary: "Availability of many users in one call",
+        description: "Found users in the order asked; unknown emails listed in `missing`.",
+      },
+    })
+    .get(
+      "/:email",
+      async ({ params }) => {
+        const user = await users.getUser(deps, params.email);
+        if (!user) throw unknownUser(params.email);
+        return user;
+      },
+      {
+        params: UserParams,
+        response: { 200: User, 400: Problem, 404: Problem },
+        detail: { tags, summary: "Get a user" },
+      },
+    )
+    .put(
+      "/:email",
+      async ({ params, body }) => {
+        const user = await users.replaceUser(deps, params.email, body);
+        if (!user) throw unknownUser(params.email);
+        return user;
+      },
+      {
+        params: UserParams,
+        body: ReplaceUser,
+        response: { 200: User, 400: Problem, 404: Problem },
+        detail: { tags, summary: "Replace a user's name, week and preference" },
+      },
+    )
+    .delete(
+      "/:email",
+      async ({ params }) => {
+        if (!(await users.deleteUser(deps, params.email))) throw unknownUser(params.email);
+        return new Response(null, { status: 204 });
+      },
+      {
+        params: UserParams,
+        response: { 400: Problem, 404: Problem },
+        detail: { tags, summary: "Delete a user", responses: { 204: { description: "Deleted" } } },
+      },
+    )
+    .get(
+      "/:email/availability",
+      async ({ params }) => {
+        const found = await users.readAvailability(deps, params.email);
+        if (!found) throw unknownUser(params.email);
+        return jsonResponse(found.json, { "x-cache": found.hit ? "HIT" : "MISS" });
+      },
+      {
+        params: UserParams,
+        response: { 200: UserAvailability, 400: Problem, 404: Problem },
+        detail: {
+          tags,
+          summary: "A user's week and preference (cached)",
+          description: "Served from Redis when cached (`X-Cache: HIT`), otherwise from Postgres (`MISS`).",
+        },
+      },
+    );

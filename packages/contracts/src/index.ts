@@ -1,0 +1,6 @@
+export * from "./week.ts";
+export * from "./problem.ts";
+export * from "./health.ts";
+export * from "./group.ts";
+export * from "./users.ts";
+export * from "./query.ts";

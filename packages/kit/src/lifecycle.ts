@@ -1,0 +1,44 @@
+import type { Elysia } from "elysia";
+import { BODY_LIMIT_BYTES } from "./service.ts";
+import { withTimeout } from "./health.ts";
+import { errorFields, type Logger } from "./logger.ts";
+
+// Longer than the gateway's idle timeout for upstream connections, so the gateway always closes an
+// idle keep-alive connection first and never reuses one the service already closed.
+export const IDLE_TIMEOUT_SECONDS = 120;
+
+/**
+ * Listens on `port` and stops gracefully on SIGTERM/SIGINT: no new connections, in-flight requests
+ * finish within `shutdownTimeoutMs`, then every `close` runs (pools, channels) and the process exits.
+ */
+export function serveService(
+  app: Elysia<any, any, any, any, any, any, any>,
+  options: { port: number; logger: Logger; shutdownTimeoutMs: number; close?: (() => Promise<unknown>)[] },
+) {
+  app.listen({ port: options.port, hostname: "0.0.0.0", idleTimeout: IDLE_TIMEOUT_SECONDS, maxRequestBodySize: BODY_LIMIT_BYTES * 2 });
+  options.logger.info("listening", { port: options.port });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    options.logger.info("shutting down", { signal });
+    try {
+      await withTimeout(app.server!.stop(false), options.shutdownTimeoutMs, "in-flight requests did not finish");
+    } catch (error) {
+      options.logger.warn("closing remaining connections", errorFields(error));
+      await app.server?.stop(true);
+    }
+    for (const close of options.close ?? []) {
+      await close().catch((error) => options.logger.warn("close failed", errorFields(error)));
+    }
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** Prints a start-up failure (e.g. a malformed setting) as one log line and exits non-zero. */
+export function failStart(service: string, error: unknown): never {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", service, msg: "cannot start", ...errorFields(error), stack: undefined }));
+  process.exit(1);
+}

@@ -1,0 +1,93 @@
+import postgres from "postgres";
+
+/** The server a test run borrows a database from. */
+export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** A fresh database for one test file, dropped by `drop()`. */
+export async function createTestDatabase(prefix = "w2meet_test"): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const again = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+      await again.unsafe(`drop database if exists "${name}" with (force)`);
+      await again.end();
+    },
+  };
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): number {
+  const server = Bun.serve({ port: 0, fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}
+
+/** A URL whose port refuses connections, to stand in for a server that is down. */
+export const closedPortUrl = (scheme: string, path = "") => `${scheme}://127.0.0.1:${freePort()}${path}`;
+
+/** Polls `probe` until it returns a truthy value, or fails after `timeoutMs`. Never a fixed sleep. */
+export async function waitFor<T>(probe: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+  const deadline = performance.now() + (options.timeoutMs ?? 10_000);
+  let last: unknown;
+  while (performance.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    await Bun.sleep(options.intervalMs ?? 25);
+  }
+  throw new Error(`Timed out waiting for ${options.what ?? "a condition"}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** Sends a JSON request to an in-process app, the way route tests do. */
+export function jsonRequest(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Request {
+  return new Request(`http://localhost${path}`, {
+    method,
+    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** A service started as a real process for cross-service tests; `stop()` kills it. */
+export type RunningService = { url: string; port: number; process: Bun.Subprocess; logs: () => string; stop: () => Promise<void> };
+
+/** Starts `entry` with bun on a free port and waits until its liveness route answers. */
+export async function startService(entry: string, env: Record<string, string>, port = freePort()): Promise<RunningService> {
+  let output = "";
+  const child = Bun.spawn(["bun", entry], {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port) },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) output += new TextDecoder().decode(chunk);
+  };
+  void collect(child.stdout);
+  void collect(child.stderr);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => child.exitCode === null && (await fetch(`${url}/health/live`)).ok, { timeoutMs: 15_000, what: `${entry} to start` });
+  } catch (error) {
+    child.kill();
+    throw new Error(`${String(error)}\n${output}`);
+  }
+  return {
+    url,
+    port,
+    process: child,
+    logs: () => output,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.exited;
+    },
+  };
+}
