@@ -18,7 +18,7 @@ export function createRedis(url: string, logger: Logger): Redis {
     commandOptions: { timeout: REDIS_COMMAND_TIMEOUT_MS },
     socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) },
   }) as unknown as Redis;
-  let lastError = 0;
+  let lastError = -Infinity;
   redis.on("error", (error: unknown) => {
     if (performance.now() - lastError > 5000) {
       lastError = performance.now();

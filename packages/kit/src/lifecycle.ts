@@ -15,7 +15,7 @@ export function serveService(
   app: Elysia<any, any, any, any, any, any, any>,
   options: { port: number; logger: Logger; shutdownTimeoutMs: number; close?: (() => Promise<unknown>)[] },
 ) {
-  app.listen({ port: options.port, hostname: "0.0.0.0", idleTimeout: IDLE_TIMEOUT_SECONDS, maxRequestBodySize: BODY_LIMIT_BYTES * 2 });
+  app.listen({ port: options.port, hostname: "0.0.0.0", idleTimeout: IDLE_TIMEOUT_SECONDS, maxRequestBodySize: BODY_LIMIT_BYTES });
   options.logger.info("listening", { port: options.port });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -41,11 +41,16 @@ export function createService(options: ServiceOptions) {
   const metrics = createMetrics(name);
   const health = createHealthCheck(name, options.dependencies ?? {});
 
-  const toProblem = (code: string | number, error: unknown): ProblemError => {
+  const toProblem = (code: string | number, error: unknown, request: Request): ProblemError => {
     if (error instanceof ProblemError) return error;
     if (code === "VALIDATION" && error && typeof error === "object" && "all" in error) {
       const where = (error as { type?: string }).type;
-      if (where !== "response") return invalid(fieldErrors((error as { all: never[] }).all), `The request ${where ?? "input"} has invalid fields`);
+      if (where !== "response") {
+        // Elysia reports a query parameter checked on its own as a "property" error.
+        const query = where === "query" || where === "property" ? new URL(request.url).searchParams : undefined;
+        const { all, value } = error as unknown as { all: never[]; value: unknown };
+        return invalid(fieldErrors(all, query, value), `The request ${where === "property" ? "query" : (where ?? "input")} has invalid fields`);
+      }
     }
     if (code === "PARSE") return invalid([{ path: "(body)", message: "The body is not valid JSON" }], "The request body could not be parsed");
     if (code === "NOT_FOUND") return new ProblemError("not_found", "No route matches this method and path");
@@ -78,7 +83,7 @@ export function createService(options: ServiceOptions) {
       }
     })
     .onError({ as: "global" }, ({ code, error, set, request }) => {
-      const problem = toProblem(code, error);
+      const problem = toProblem(code, error, request);
       const caseId = caseIdOf(set) ?? resolveCaseId(null);
       if (problem.status >= 500 && problem.code === "internal") {
         logger.error("unexpected error", { case_id: caseId, method: request.method, ...errorFields(error) });

@@ -36,10 +36,26 @@ function describe(error: ValueErrorLike): string {
   return error.message;
 }
 
+// Elysia checks a converted query number on its own, so its error has an empty path; name the
+// query parameters whose text gives that value instead.
+function queryKeysOf(error: ValueErrorLike & { value?: unknown }, query: URLSearchParams | undefined, value: unknown): string[] {
+  if (!query || error.path !== "" || typeof value === "object") return [];
+  return [...query.entries()].filter(([, text]) => text === String(value) || Number(text) === value).map(([key]) => key);
+}
+
 /** Turns schema errors into one field error per offending path, in the order found. */
-export function fieldErrors(errors: readonly ValueErrorLike[]): FieldError[] {
+export function fieldErrors(
+  errors: readonly (ValueErrorLike & { value?: unknown })[],
+  query?: URLSearchParams,
+  checkedValue?: unknown,
+): FieldError[] {
   const seen = new Map<string, FieldError>();
   for (const error of errors) {
+    const keys = queryKeysOf(error, query, error.value ?? checkedValue);
+    if (keys.length) {
+      for (const key of keys) if (!seen.has(key)) seen.set(key, { path: key, message: describe(error) });
+      continue;
+    }
     const path = fieldPath(error.path);
     if (!seen.has(path)) seen.set(path, { path, message: describe(error) });
   }

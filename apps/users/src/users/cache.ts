@@ -24,7 +24,7 @@ export type CachedAvailability = string | null;
 export function createAvailabilityCache(options: { redis: Redis; prefix: string; ttlSeconds: number; logger: Logger }) {
   const { redis, prefix, ttlSeconds, logger } = options;
   const key = (email: string) => `${prefix}user:${email}:availability`;
-  let lastWarning = 0;
+  let lastWarning = -Infinity;
   const degrade = (operation: string, error: unknown) => {
     // One line a second at most while Redis is down, not one per request.
     if (performance.now() - lastWarning > 1000) {

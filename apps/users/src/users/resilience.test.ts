@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { closedPortUrl, jsonRequest, waitFor } from "@w2meet/kit/testing";
+import { createSql } from "@w2meet/kit/postgres";
+import { ada, capturedLogger, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
+
+let db: Awaited<ReturnType<typeof usersDatabase>>;
+beforeAll(async () => {
+  db = await usersDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+type App = ReturnType<typeof usersApp>["app"];
+const call = async (app: App, method: string, path: string, body?: unknown) => {
+  const response = await app.handle(jsonRequest(method, path, body));
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+};
+
+describe("two replicas sharing Redis", () => {
+  test("a write through one replica is seen by the next read through the other", async () => {
+    const prefix = uniquePrefix();
+    const one = usersApp({ sql: db.sql, prefix });
+    const two = usersApp({ sql: db.sql, prefix });
+    await waitFor(() => one.redis.isReady && two.redis.isReady, { what: "redis" });
+    try {
+      await call(one.app, "POST", "/users", ada);
+      const cached = await call(two.app, "GET", "/users/ada@example.com/availability");
+      expect(cached.headers.get("x-cache")).toBe("HIT");
+      expect(cached.body.preference).toBe("last");
+
+      await call(one.app, "PUT", "/users/ada@example.com", { name: "Ada", availabilities: { sunday: [20] }, preference: "first" });
+      const after = await call(two.app, "GET", "/users/ada@example.com/availability");
+      expect(after.body.preference).toBe("first");
+      expect(after.body.availabilities.sunday).toEqual([20]);
+      const group = await call(two.app, "GET", "/users/availability?users=ada@example.com,bob@example.com");
+      expect(group.body.users[0].availabilities.sunday).toEqual([20]);
+
+      await call(one.app, "DELETE", "/users/ada@example.com");
+      expect((await call(two.app, "GET", "/users/ada@example.com/availability")).status).toBe(404);
+      expect((await call(two.app, "GET", "/users/availability?users=ada@example.com,bob@example.com")).body.missing).toEqual([
+        "ada@example.com",
+        "bob@example.com",
+      ]);
+
+      await call(one.app, "POST", "/users", { ...ada, preference: "random" });
+      expect((await call(two.app, "GET", "/users/ada@example.com/availability")).body.preference).toBe("random");
+    } finally {
+      await db.sql`delete from users`;
+      await Promise.all([one.redis.quit(), two.redis.quit()]);
+    }
+  });
+});
+
+describe("Redis unreachable", () => {
+  test("reads and writes still work from Postgres and health is degraded", async () => {
+    const { logger, lines } = capturedLogger();
+    const { app, redis } = usersApp({ sql: db.sql, prefix: uniquePrefix(), redisUrl: closedPortUrl("redis"), logger });
+    try {
+      expect((await call(app, "POST", "/users", { ...ada, email: "offline@example.com" })).status).toBe(201);
+      const read = await call(app, "GET", "/users/offline@example.com/availability");
+      expect(read.status).toBe(200);
+      expect(read.headers.get("x-cache")).toBe("MISS");
+      expect((await call(app, "GET", "/users/availability?users=offline@example.com,x@example.com")).body.users).toHaveLength(1);
+      const put = await call(app, "PUT", "/users/offline@example.com", { name: "Off", availabilities: {}, preference: "last" });
+      expect(put.status).toBe(200);
+      expect((await call(app, "DELETE", "/users/offline@example.com")).status).toBe(204);
+
+      const health = await call(app, "GET", "/health");
+      expect(health.status).toBe(200);
+      expect(health.body.status).toBe("degraded");
+      expect(health.body.dependencies.redis.status).toBe("down");
+      expect(lines.some((line) => line.msg === "cache unavailable")).toBe(true);
+    } finally {
+      await redis.destroy();
+    }
+  });
+});
+
+describe("Postgres unreachable", () => {
+  test("answers 503 problem details within 2 seconds and health is unhealthy", async () => {
+    const sql = createSql(closedPortUrl("postgres", "/w2meet"));
+    const { app, redis } = usersApp({ sql, prefix: uniquePrefix() });
+    try {
+      const started = performance.now();
+      const read = await call(app, "GET", "/users/ada@example.com");
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(read.status).toBe(503);
+      expect(read.headers.get("content-type")).toBe("application/problem+json");
+      expect(read.body.detail).not.toContain("ECONNREFUSED");
+      expect((await call(app, "POST", "/users", ada)).status).toBe(503);
+
+      const health = await call(app, "GET", "/health");
+      expect(health.status).toBe(503);
+      expect(health.body.status).toBe("unhealthy");
+      expect(health.body.dependencies.postgres.status).toBe("down");
+    } finally {
+      await sql.end({ timeout: 0 });
+      await redis.quit();
+    }
+  });
+});

@@ -1,0 +1,274 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { jsonRequest, waitFor } from "@w2meet/kit/testing";
+import { ada, clearCache, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
+
+let db: Awaited<ReturnType<typeof usersDatabase>>;
+let app: ReturnType<typeof usersApp>["app"];
+let redis: ReturnType<typeof usersApp>["redis"];
+const prefix = uniquePrefix();
+
+beforeAll(async () => {
+  db = await usersDatabase();
+  ({ app, redis } = usersApp({ sql: db.sql, prefix }));
+  await waitFor(() => redis.isReady, { what: "redis" });
+});
+afterAll(async () => {
+  await redis.quit();
+  await db.close();
+});
+beforeEach(async () => {
+  await db.sql`delete from users`;
+  await clearCache(redis, prefix);
+});
+
+const call = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+  const response = await app.handle(jsonRequest(method, path, body, headers));
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+};
+const emptyWeek = { monday: [], tuesday: [], wednesday: [], thursday: [], friday: [], saturday: [], sunday: [] };
+const userCount = async () => Number((await db.sql`select count(*)::int as n from users`)[0]!.n);
+
+describe("POST /users", () => {
+  test("creates a user with a lower-cased email, a full sorted week and timestamps", async () => {
+    const { status, body } = await call("POST", "/users", ada);
+    expect(status).toBe(201);
+    expect(body.email).toBe("ada@example.com");
+    expect(body.availabilities).toEqual({ ...emptyWeek, monday: [9, 10, 11], tuesday: [14] });
+    expect(Object.keys(body.availabilities)).toEqual(Object.keys(emptyWeek));
+    expect(body.preference).toBe("last");
+    expect(new Date(body.created_at).toISOString()).toBe(body.created_at);
+  });
+
+  test("defaults to no free hours and the first slot", async () => {
+    const { body } = await call("POST", "/users", { email: "bob@example.com", name: "Bob" });
+    expect(body.availabilities).toEqual(emptyWeek);
+    expect(body.preference).toBe("first");
+  });
+
+  test("answers 409 for an email taken in another letter case", async () => {
+    await call("POST", "/users", ada);
+    const { status, body, headers } = await call("POST", "/users", { ...ada, email: "ADA@example.COM" });
+    expect(status).toBe(409);
+    expect(headers.get("content-type")).toBe("application/problem+json");
+    expect(body.status).toBe(409);
+  });
+
+  test("lets exactly one of two racing creates of the same email win", async () => {
+    const results = await Promise.all([call("POST", "/users", ada), call("POST", "/users", { ...ada, email: "ada@EXAMPLE.com" })]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await userCount()).toBe(1);
+  });
+
+  test("answers 400 naming every offending field and writes nothing", async () => {
+    const { status, body } = await call("POST", "/users", {
+      email: "not-an-email",
+      name: "",
+      availabilities: { funday: [1], monday: [24, 1.5, "3"] },
+      preference: "soon",
+    });
+    expect(status).toBe(400);
+    expect(body.type).toBe("urn:w2meet:problem:validation");
+    expect(body.errors.map((e: { path: string }) => e.path)).toEqual([
+      "email", "name", "availabilities.funday", "availabilities.monday[0]", "availabilities.monday[1]", "availabilities.monday[2]", "preference",
+    ]);
+    expect(body.errors.find((e: { path: string }) => e.path === "preference").message).toBe("Expected one of: first, last, random");
+    expect(await userCount()).toBe(0);
+  });
+
+  test("answers 400 for a body that is not JSON", async () => {
+    const response = await app.handle(
+      new Request("http://localhost/users", { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" }),
+    );
+    expect(response.status).toBe(400);
+  });
+
+  test("answers 413 for a body over 64 KB", async () => {
+    const body = JSON.stringify({ ...ada, name: "x".repeat(70_000) });
+    const response = await app.handle(
+      new Request("http://localhost/users", {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(body.length) },
+        body,
+      }),
+    );
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { status: number }).status).toBe(413);
+    expect(await userCount()).toBe(0);
+  });
+
+  test("answers 413 (not 400) whatever the body says once it is too large", async () => {
+    const { status, body } = await call("POST", "/users", { ...ada, name: "x".repeat(70_000) }, { "content-length": "70100" });
+    expect(status).toBe(413);
+    expect(body.status).toBe(413);
+  });
+});
+
+describe("GET /users", () => {
+  test("pages through every user in email order with a cursor", async () => {
+    const emails = ["c@x.io", "a@x.io", "e@x.io", "b@x.io", "d@x.io"];
+    for (const email of emails) await call("POST", "/users", { email, name: email });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const { status, body } = await call("GET", `/users?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(status).toBe(200);
+      expect(body.users.length).toBeLessThanOrEqual(2);
+      seen.push(...body.users.map((u: { email: string }) => u.email));
+      cursor = body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...emails].sort());
+  });
+
+  test("answers 400 for a limit outside 1 to 100", async () => {
+    for (const limit of ["0", "101", "2.5", "x"]) {
+      const { status, body } = await call("GET", `/users?limit=${limit}`);
+      expect(status).toBe(400);
+      expect(body.errors[0].path).toBe("limit");
+    }
+  });
+});
+
+describe("GET, PUT and DELETE /users/{email}", () => {
+  test("returns a user by email in any letter case", async () => {
+    await call("POST", "/users", ada);
+    const { status, body } = await call("GET", "/users/ADA@example.com");
+    expect(status).toBe(200);
+    expect(body.name).toBe("Ada Lovelace");
+  });
+
+  test("returns 404 for an unknown user and 400 for a malformed email", async () => {
+    expect((await call("GET", "/users/nobody@example.com")).status).toBe(404);
+    const bad = await call("GET", "/users/nobody");
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe("email");
+  });
+
+  test("replaces name, week and preference", async () => {
+    await call("POST", "/users", ada);
+    const { status, body } = await call("PUT", "/users/ada@example.com", { name: "Ada", availabilities: { friday: [8] }, preference: "random" });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ name: "Ada", availabilities: { ...emptyWeek, friday: [8] }, preference: "random" });
+    expect(body.updated_at >= body.created_at).toBe(true);
+  });
+
+  test("answers 404 to a PUT of an unknown user and 400 to an incomplete body without writing", async () => {
+    expect((await call("PUT", "/users/nobody@example.com", { name: "N", availabilities: {}, preference: "first" })).status).toBe(404);
+    await call("POST", "/users", ada);
+    const { status, body } = await call("PUT", "/users/ada@example.com", { name: "Changed" });
+    expect(status).toBe(400);
+    expect(body.errors.map((e: { path: string }) => e.path)).toEqual(["availabilities", "preference"]);
+    expect((await call("GET", "/users/ada@example.com")).body.name).toBe("Ada Lovelace");
+  });
+
+  test("deletes a user, then answers 404", async () => {
+    await call("POST", "/users", ada);
+    const deleted = await app.handle(jsonRequest("DELETE", "/users/ada@example.com"));
+    expect(deleted.status).toBe(204);
+    expect((await call("DELETE", "/users/ada@example.com")).status).toBe(404);
+    expect((await call("GET", "/users/ada@example.com")).status).toBe(404);
+  });
+});
+
+describe("availability reads", () => {
+  test("misses, then hits the cache without querying Postgres", async () => {
+    await call("POST", "/users", ada);
+    await clearCache(redis, prefix);
+    const miss = await call("GET", "/users/ada@example.com/availability");
+    expect(miss.status).toBe(200);
+    expect(miss.headers.get("x-cache")).toBe("MISS");
+    expect(miss.body).toEqual({ email: "ada@example.com", availabilities: { ...emptyWeek, monday: [9, 10, 11], tuesday: [14] }, preference: "last" });
+    const before = db.counter.queries;
+    const hit = await call("GET", "/users/ADA@example.com/availability");
+    expect(hit.headers.get("x-cache")).toBe("HIT");
+    expect(hit.body).toEqual(miss.body);
+    expect(db.counter.queries).toBe(before);
+  });
+
+  test("returns 404 for the availability of an unknown user", async () => {
+    expect((await call("GET", "/users/nobody@example.com/availability")).status).toBe(404);
+  });
+
+  test("reads a group in request order, lists the unknown, and serves a cached group without Postgres", async () => {
+    await call("POST", "/users", ada);
+    await call("POST", "/users", { email: "bob@example.com", name: "Bob", availabilities: { monday: [9] } });
+    const path = "/users/availability?users=bob@example.com,ADA@example.com,zed@example.com,bob@example.com";
+    const first = await call("GET", path);
+    expect(first.status).toBe(200);
+    expect(first.body.users.map((u: { email: string }) => u.email)).toEqual(["bob@example.com", "ada@example.com"]);
+    expect(first.body.missing).toEqual(["zed@example.com"]);
+    const before = db.counter.queries;
+    const cached = await call("GET", "/users/availability?users=ada@example.com,bob@example.com");
+    expect(cached.body.missing).toEqual([]);
+    expect(db.counter.queries).toBe(before);
+  });
+
+  test("accepts the seed system's userId1 and userId2", async () => {
+    await call("POST", "/users", ada);
+    const { status, body } = await call("GET", "/users/availability?userId1=ada@example.com&userId2=bob@example.com");
+    expect(status).toBe(200);
+    expect(body.missing).toEqual(["bob@example.com"]);
+  });
+
+  test("answers 400 unless 2 to 100 distinct emails are named", async () => {
+    const many = Array.from({ length: 101 }, (_, i) => `p${i}@example.com`).join(",");
+    for (const query of ["users=a@x.io", "users=a@x.io,A@x.io", `users=${many}`, "users=a@x.io,nope", "", "userId1=a@x.io"]) {
+      const { status, body } = await call("GET", `/users/availability?${query}`);
+      expect(status).toBe(400);
+      expect(body.errors.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("operations", () => {
+  test("keeps a well-formed Case-ID and replaces a malformed one", async () => {
+    const kept = await app.handle(jsonRequest("GET", "/health/live", undefined, { "case-id": "req-42:a.b_c" }));
+    expect(kept.headers.get("case-id")).toBe("req-42:a.b_c");
+    const replaced = await app.handle(jsonRequest("GET", "/health/live", undefined, { "case-id": "bad id!" }));
+    expect(replaced.headers.get("case-id")).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+    expect(replaced.headers.get("case-id")).not.toBe("bad id!");
+    const tooLong = await app.handle(jsonRequest("GET", "/health/live", undefined, { "case-id": "a".repeat(129) }));
+    expect(tooLong.headers.get("case-id")).not.toBe("a".repeat(129));
+  });
+
+  test("puts the case id in problem details", async () => {
+    const { body } = await call("GET", "/users/nobody@example.com", undefined, { "case-id": "trace-1" });
+    expect(body.case_id).toBe("trace-1");
+  });
+
+  test("reports healthy with both dependencies up", async () => {
+    const { status, body } = await call("GET", "/health");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ service: "users", status: "healthy" });
+    expect(body.dependencies.postgres.status).toBe("up");
+    expect(body.dependencies.redis.status).toBe("up");
+    expect(typeof body.dependencies.redis.response_time_ms).toBe("number");
+  });
+
+  test("serves Swagger UI and an OpenAPI document generated from the schemas", async () => {
+    const ui = await app.handle(jsonRequest("GET", "/docs"));
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain("swagger-ui");
+    const { body } = await call("GET", "/docs/json");
+    expect(body.openapi).toMatch(/^3\./);
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(["/users/", "/users/availability", "/users/{email}", "/users/{email}/availability", "/health"]),
+    );
+    const create = body.paths["/users/"].post;
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(["201", "400", "409"]));
+  });
+
+  test("counts requests by route and status in Prometheus format", async () => {
+    await call("GET", "/users/nobody@example.com");
+    const response = await app.handle(jsonRequest("GET", "/metrics"));
+    const text = await response.text();
+    expect(text).toMatch(/http_requests_total\{method="GET",route="\/users\/:email",status="404",service="users"\} \d+/);
+    expect(text).toContain("http_request_duration_seconds_bucket");
+  });
+
+  test("answers an unknown route with a 404 problem", async () => {
+    const { status, headers } = await call("GET", "/nowhere");
+    expect(status).toBe(404);
+    expect(headers.get("content-type")).toBe("application/problem+json");
+  });
+});

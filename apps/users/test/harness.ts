@@ -1,0 +1,57 @@
+import { createLogger, type Logger } from "@w2meet/kit";
+import { migrate } from "@w2meet/kit/postgres";
+import { createTestDatabase, TEST_REDIS_URL } from "@w2meet/kit/testing";
+import postgres from "postgres";
+import { buildUsersApp } from "../src/app.ts";
+import { createRedis } from "../src/clients.ts";
+import { loadUsersConfig } from "../src/config.ts";
+import type { Redis } from "../src/users/cache.ts";
+
+const MIGRATIONS = new URL("../migrations", import.meta.url).pathname;
+
+/** A migrated database of its own for one test file, with a counter of the queries sent to it. */
+export async function usersDatabase() {
+  const database = await createTestDatabase("w2meet_users_test");
+  const counter = { queries: 0 };
+  const sql = postgres(database.url, { max: 5, onnotice: () => {}, debug: () => void counter.queries++ });
+  await migrate(sql, { service: "users", dir: MIGRATIONS });
+  return {
+    url: database.url,
+    sql,
+    counter,
+    close: async () => {
+      await sql.end();
+      await database.drop();
+    },
+  };
+}
+
+/** Log lines a test can read back. */
+export function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  return { lines, logger: createLogger({ service: "users", level: "debug", sink: (line) => lines.push(JSON.parse(line)) }) };
+}
+
+/** A users app over the given clients; each file uses its own cache prefix. */
+export function usersApp(options: { sql: postgres.Sql; redisUrl?: string; prefix: string; logger?: Logger; redis?: Redis }) {
+  const logger = options.logger ?? createLogger({ service: "users", level: "error" });
+  const config = loadUsersConfig({ CACHE_PREFIX: options.prefix, REDIS_URL: options.redisUrl ?? TEST_REDIS_URL });
+  const redis = options.redis ?? createRedis(config.REDIS_URL, logger);
+  return { app: buildUsersApp(config, { sql: options.sql, redis, logger }), redis };
+}
+
+export const uniquePrefix = () => `test:${crypto.randomUUID().slice(0, 8)}:`;
+
+export const ada = {
+  email: "Ada@Example.com",
+  name: "Ada Lovelace",
+  availabilities: { monday: [11, 9, 10, 9], tuesday: [14] },
+  preference: "last",
+} as const;
+
+/** Removes this test file's cache entries (and nobody else's). */
+export async function clearCache(redis: Redis, prefix: string) {
+  for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+    if ((keys as string[]).length) await redis.del(keys as string[]);
+  }
+}

@@ -1,0 +1,32 @@
+import { expect, test } from "bun:test";
+import { Type } from "@sinclair/typebox";
+import { ConfigError, commonSettings, listSetting, loadConfig, portSetting, urlSetting } from "./config.ts";
+
+const Settings = Type.Object({
+  PORT: portSetting(3001),
+  REDIS_URL: urlSetting(["redis"], "redis://127.0.0.1:6379"),
+  ...commonSettings,
+});
+
+test("defaults every setting that is not given", () => {
+  const config = loadConfig(Settings, {});
+  expect(config).toMatchObject({ PORT: 3001, REDIS_URL: "redis://127.0.0.1:6379", LOG_LEVEL: "info", CORS_ORIGINS: "" });
+  expect(Object.isFrozen(config)).toBe(true);
+});
+
+test("converts numbers from the environment's text", () => {
+  expect(loadConfig(Settings, { PORT: "8080" }).PORT).toBe(8080);
+});
+
+test("rejects a malformed setting with a message naming the variable", () => {
+  for (const [variable, value] of [["PORT", "eighty"], ["PORT", "70000"], ["REDIS_URL", "http://x"], ["LOG_LEVEL", "loud"]] as const) {
+    const attempt = () => loadConfig(Settings, { [variable]: value });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(variable);
+  }
+});
+
+test("splits a comma-separated list setting", () => {
+  expect(listSetting(" https://a.io, ,https://b.io ")).toEqual(["https://a.io", "https://b.io"]);
+  expect(listSetting("")).toEqual([]);
+});

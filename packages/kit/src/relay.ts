@@ -1,0 +1,62 @@
+import type { Problem } from "@w2meet/contracts";
+import { CASE_ID_HEADER } from "./case-id.ts";
+import { ProblemError, problemStatus, type ProblemCode } from "./errors.ts";
+import { createServiceClient } from "./http-client.ts";
+
+/** An answer of another service: its body on success, its problem details otherwise. */
+export type RelayedAnswer<T> = { ok: true; status: number; body: T } | { ok: false; status: number; problem: Problem };
+
+const isProblem = (body: unknown): body is Problem =>
+  typeof body === "object" && body !== null && typeof (body as Problem).status === "number" && typeof (body as Problem).detail === "string";
+
+/**
+ * A JSON client of another W2Meet service for callers that pass its problems on: like
+ * `createServiceClient` (case id, keep-alive, timeout, unreachable or too slow → 503 problem), except
+ * that an error answer in problem details is returned with its status, 5xx included, rather than
+ * folded into a 502. An error answer that is not problem details is a 502 problem.
+ */
+export function createRelayingClient(options: { name: string; baseUrl: string; timeoutMs?: number }) {
+  const client = createServiceClient(options);
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const badGateway = (status: number, why = "") =>
+    new ProblemError("bad_gateway", `The ${options.name} service answered ${status}${why}`);
+  return {
+    ...client,
+    async get<T>(path: string, caseId: string): Promise<RelayedAnswer<T>> {
+      let response: Response;
+      try {
+        response = await fetch(base + path, {
+          headers: { [CASE_ID_HEADER]: caseId, accept: "application/json" },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const reason = error instanceof Error && error.name === "TimeoutError" ? `did not answer within ${timeoutMs} ms` : "is unreachable";
+        throw new ProblemError("unavailable", `The ${options.name} service ${reason}`);
+      }
+      let body: unknown;
+      try {
+        body = await response.json();
+      } catch {
+        throw badGateway(response.status, " with a body that is not JSON");
+      }
+      if (response.ok) return { ok: true, status: response.status, body: body as T };
+      if (!isProblem(body)) throw badGateway(response.status);
+      return { ok: false, status: response.status, problem: body };
+    },
+  };
+}
+export type RelayingClient = ReturnType<typeof createRelayingClient>;
+
+const codeOfStatus = new Map(Object.entries(problemStatus).map(([code, status]) => [status as number, code as ProblemCode]));
+
+/**
+ * The same problem for our own caller: the downstream's status, detail and `missing`/`errors`,
+ * rendered with this request's case id. A status outside the W2Meet family becomes a 502.
+ */
+export function relayProblem(service: string, answer: { status: number; problem: Problem }): ProblemError {
+  const code = codeOfStatus.get(answer.status);
+  if (!code || code === "internal") return new ProblemError("bad_gateway", `The ${service} service answered ${answer.status}`);
+  const { missing, errors } = answer.problem;
+  return new ProblemError(code, answer.problem.detail, { ...(missing && { missing }), ...(errors && { errors }) });
+}

@@ -1,0 +1,34 @@
+// `bun run test`: makes sure Postgres, Redis and RabbitMQ are reachable (starting them with Docker
+// Compose when they are not and Docker is there), type-checks, then runs every test.
+import { $ } from "bun";
+import { SERVERS, reachable } from "./servers.ts";
+
+const env: Record<string, string> = {};
+
+async function dockerAvailable(): Promise<boolean> {
+  return (await $`docker info`.quiet().nothrow()).exitCode === 0;
+}
+
+for (const server of SERVERS) {
+  if (await reachable(server.url)) continue;
+  if (!(await dockerAvailable())) {
+    console.error(
+      `${server.name} is not reachable at ${server.url} (${server.variable}), and Docker is not available to start it.\n` +
+        `To run the tests, ${server.howToStart}.`,
+    );
+    process.exit(1);
+  }
+  console.log(`${server.name} is not reachable at ${server.url}; starting it with docker compose…`);
+  const started = await $`docker compose up -d --wait ${server.composeService}`.nothrow();
+  if (started.exitCode !== 0 || !(await reachable(server.composeUrl))) {
+    console.error(`Could not start ${server.name} with docker compose; ${server.howToStart}.`);
+    process.exit(1);
+  }
+  env[server.variable] = server.composeUrl;
+}
+
+const typecheck = await $`bun run typecheck`.nothrow();
+if (typecheck.exitCode !== 0) process.exit(typecheck.exitCode);
+
+const tests = Bun.spawn(["bun", "test", ...process.argv.slice(2)], { env: { ...process.env, ...env }, stdio: ["inherit", "inherit", "inherit"] });
+process.exit(await tests.exited);
