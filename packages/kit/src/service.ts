@@ -8,6 +8,7 @@ import { createHealthCheck, type DependencyCheck } from "./health.ts";
 import { errorFields, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { fieldErrors } from "./validation.ts";
+import { useFastFormats } from "./formats.ts";
 
 /** Requests with a larger body are refused with 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -38,6 +39,7 @@ export const caseIdOf = (set: { headers: Record<string, unknown> }) => set.heade
  */
 export function createService(options: ServiceOptions) {
   const { name, logger } = options;
+  useFastFormats();
   const metrics = createMetrics(name);
   const health = createHealthCheck(name, options.dependencies ?? {});
 

@@ -1,0 +1,44 @@
+import type { CommonAvailability, SuggestionList } from "@w2meet/contracts";
+import { ProblemError } from "@w2meet/kit";
+import { relayProblem, type RelayingClient } from "@w2meet/kit/relay";
+import { suggestSlots, weekToMask, type Member } from "@w2meet/schedule";
+import type { SuggestionRequest } from "./request.ts";
+
+/** What the suggestions functions work with; made once in app.ts. */
+export type SuggestionsDeps = { availability: RelayingClient };
+
+// Problems of the availability service our caller should see as they are: unknown users (with
+// `missing`), and the service or the users service behind it being down or failing.
+const PASSED_ON = new Set([404, 502, 503, 504]);
+
+const groupPath = (users: readonly string[]) =>
+  `/availability/common_availabilities?users=${users.map(encodeURIComponent).join(",")}&include=members`;
+
+/**
+ * Ranks meeting slots for a group from one call to the availability service, which answers the
+ * members' weeks and preferences. Its 404/502/503/504 are passed on as they are; anything else it
+ * refuses is a 502.
+ */
+export async function suggest({ availability }: SuggestionsDeps, request: SuggestionRequest, caseId: string): Promise<SuggestionList> {
+  const answer = await availability.get<CommonAvailability>(groupPath(request.users), caseId);
+  if (!answer.ok) {
+    if (PASSED_ON.has(answer.status)) throw relayProblem("availability", answer);
+    throw new ProblemError("bad_gateway", `The availability service answered ${answer.status}`);
+  }
+  const found = answer.body.members;
+  if (!found) throw new ProblemError("bad_gateway", "The availability service answered without the members' weeks");
+  const members: Member[] = found.map((member) => ({
+    email: member.email,
+    mask: weekToMask(member.availabilities),
+    preference: member.preference,
+  }));
+  return {
+    suggestions: suggestSlots(members, {
+      durationHours: request.durationHours,
+      preference: request.preference,
+      limit: request.limit,
+      minAttendees: request.minAttendees,
+      seed: request.seed,
+    }),
+  };
+}

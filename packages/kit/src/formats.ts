@@ -1,0 +1,22 @@
+// @elysiajs/openapi bundles @sinclair/typemap, which on import replaces TypeBox's global string
+// formats (`email`, `uuid`, `url`, ...) with checks that build a new Zod or Valibot schema on every
+// call: a response listing two emails spent most of its CPU there. Importing the plugin here first
+// guarantees its replacements have run before ours put Elysia's own regex checks back.
+import "@elysiajs/openapi";
+import { FormatRegistry } from "@sinclair/typebox";
+import { fullFormats } from "elysia/type-system/format";
+
+// Elysia wraps these two in lenient parsers of its own, and typemap leaves `date-time` alone.
+const KEPT = new Set(["date", "date-time"]);
+
+/**
+ * Restores Elysia's plain checks (regular expressions) for the string formats that
+ * `@elysiajs/openapi` replaces with per-call schema building. Process-wide and idempotent.
+ */
+export function useFastFormats(): void {
+  for (const [name, check] of Object.entries(fullFormats)) {
+    if (KEPT.has(name)) continue;
+    if (check instanceof RegExp) FormatRegistry.Set(name, (value) => check.test(value));
+    else if (typeof check === "function") FormatRegistry.Set(name, check as (value: string) => boolean);
+  }
+}
