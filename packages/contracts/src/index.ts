@@ -4,3 +4,5 @@ export * from "./health.ts";
 export * from "./group.ts";
 export * from "./users.ts";
 export * from "./query.ts";
+export * from "./availability.ts";
+export * from "./suggestions.ts";
