@@ -1,7 +1,6 @@
 import type { Problem } from "@w2meet/contracts";
-import { CASE_ID_HEADER } from "./case-id.ts";
 import { ProblemError, problemStatus, type ProblemCode } from "./errors.ts";
-import { createServiceClient } from "./http-client.ts";
+import { callService, createServiceClient } from "./http-client.ts";
 
 /** An answer of another service: its body on success, its problem details otherwise. */
 export type RelayedAnswer<T> = { ok: true; status: number; body: T } | { ok: false; status: number; problem: Problem };
@@ -17,23 +16,12 @@ const isProblem = (body: unknown): body is Problem =>
  */
 export function createRelayingClient(options: { name: string; baseUrl: string; timeoutMs?: number }) {
   const client = createServiceClient(options);
-  const base = options.baseUrl.replace(/\/+$/, "");
-  const timeoutMs = options.timeoutMs ?? 2000;
   const badGateway = (status: number, why = "") =>
     new ProblemError("bad_gateway", `The ${options.name} service answered ${status}${why}`);
   return {
     ...client,
     async get<T>(path: string, caseId: string): Promise<RelayedAnswer<T>> {
-      let response: Response;
-      try {
-        response = await fetch(base + path, {
-          headers: { [CASE_ID_HEADER]: caseId, accept: "application/json" },
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        const reason = error instanceof Error && error.name === "TimeoutError" ? `did not answer within ${timeoutMs} ms` : "is unreachable";
-        throw new ProblemError("unavailable", `The ${options.name} service ${reason}`);
-      }
+      const response = await callService(client.target, path, caseId);
       let body: unknown;
       try {
         body = await response.json();
