@@ -6,3 +6,4 @@ export * from "./users.ts";
 export * from "./query.ts";
 export * from "./availability.ts";
 export * from "./suggestions.ts";
+export * from "./tasks.ts";

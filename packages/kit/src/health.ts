@@ -2,7 +2,7 @@ import type { DependencyHealth, Health } from "@w2meet/contracts";
 
 /** A dependency a service reports on in `/health`. */
 export type DependencyCheck = {
-  /** Resolves when the dependency answers; rejects or times out otherwise. */
+  /** Resolves when the dependency answers (with `{ detail }` to report more, e.g. a backlog); rejects or times out otherwise. */
   check: () => Promise<unknown>;
   /** Whether the service cannot work without it (down → 503 unhealthy; otherwise degraded). */
   required: boolean;
@@ -24,8 +24,9 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, reason: string):
 async function probe(name: string, dependency: DependencyCheck): Promise<DependencyHealth> {
   const started = performance.now();
   try {
-    await withTimeout(dependency.check(), CHECK_TIMEOUT_MS, `${name} did not answer within ${CHECK_TIMEOUT_MS} ms`);
-    return { status: "up", response_time_ms: elapsed(started), required: dependency.required };
+    const answer = await withTimeout(dependency.check(), CHECK_TIMEOUT_MS, `${name} did not answer within ${CHECK_TIMEOUT_MS} ms`);
+    const detail = (answer as { detail?: unknown } | null)?.detail;
+    return { status: "up", response_time_ms: elapsed(started), required: dependency.required, ...(typeof detail === "string" && { detail }) };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return { status: "down", response_time_ms: elapsed(started), required: dependency.required, detail };

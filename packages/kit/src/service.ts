@@ -64,7 +64,8 @@ export function createService(options: ServiceOptions) {
       openapi({
         path: "/docs",
         provider: "swagger-ui",
-        exclude: { paths: ["/metrics", "/docs", "/docs/json"] },
+        // staticFile: false keeps routes with a dot in their path (e.g. invite.ics) in the document.
+        exclude: { paths: ["/metrics", "/docs", "/docs/json"], staticFile: false },
         documentation: {
           info: { title: `W2Meet ${name}`, description: options.description, version: options.version ?? "1.0.0" },
           servers: [

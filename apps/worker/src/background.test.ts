@@ -1,0 +1,171 @@
+import { waitFor } from "@w2meet/kit/testing";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { WorkerDatabase } from "../test/database.ts";
+import { attendeesOf, eventsOf, methodOf } from "../test/ical.ts";
+import { startMailCatcher, type MailCatcher } from "../test/mail-catcher.ts";
+import type { Rabbit } from "../test/rabbit.ts";
+import { SLOT } from "../test/suggestions-stub.ts";
+import { startIsolatedWorker, type InProcessWorker, type IsolatedWorker } from "../test/worker-harness.ts";
+import { nextOccurrence } from "./invite/ics.ts";
+import { TASK_ROUTING_KEY } from "./queue/topology.ts";
+
+const trio = ["ada@example.com", "grace@example.com", "alan@example.com"];
+
+describe("a worker with everything up", () => {
+  let setup: IsolatedWorker;
+  let catcher: MailCatcher;
+  let worker: InProcessWorker;
+  let db: WorkerDatabase;
+  let rabbit: Rabbit;
+
+  beforeAll(async () => {
+    catcher = await startMailCatcher();
+    setup = await startIsolatedWorker({ smtpUrl: catcher.url });
+    ({ worker, db, rabbit } = setup);
+  });
+  afterAll(async () => {
+    await setup.tearDown();
+    await catcher.close();
+  });
+
+  test("takes a task from 202 to done, stores the suggestion and mails each attendee one invitation", async () => {
+    const before = new Date();
+    const accepted = await worker.post({ users: trio, title: "Planning", notify: true }, { "case-id": "case-happy-1" });
+    const task = await worker.waitForStatus(accepted.task_id, "done");
+    expect(task).toMatchObject({ attempts: 1, result: { suggestion: { day: SLOT.day, slot: [10, 11] } } });
+    expect(task.result?.invite_url).toBe(`/api/tasks/${accepted.task_id}/invite.ics`);
+    expect(task.error).toBeUndefined();
+
+    const invite = await worker.get(`/tasks/${accepted.task_id}/invite.ics`);
+    expect(invite.status).toBe(200);
+    expect(invite.headers.get("content-type")).toContain("text/calendar");
+    const ics = await invite.text();
+    expect(methodOf(ics)).toBe("REQUEST");
+    const [event] = eventsOf(ics);
+    expect(attendeesOf(event!)).toEqual(trio);
+    const createdAt = new Date(task.created_at);
+    expect(createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    expect(event!.start.toISOString()).toBe(nextOccurrence(createdAt, "wednesday", 10).toISOString());
+
+    for (const email of trio) {
+      const mails = catcher.mailsTo(email).filter((mail) => mail.subject === "Planning");
+      expect(mails).toHaveLength(1);
+      const calendar = mails[0]!.attachments.find((part) => part.contentType === "text/calendar");
+      expect(calendar?.headers.get("content-type")).toMatchObject({ params: { method: "REQUEST" } });
+      expect(calendar!.content.toString()).toBe(ics);
+    }
+  });
+
+  test("passes the Case-ID of the request to the suggestions service and into every log line of the task", async () => {
+    const accepted = await worker.post({ users: trio }, { "case-id": "case-trace-7" });
+    await worker.waitForStatus(accepted.task_id, "done");
+    expect(setup.stub.requests.filter((request) => request.caseId === "case-trace-7")).toHaveLength(1);
+    const lines = worker.logs().filter((line) => line.task_id === accepted.task_id);
+    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(["task message published", "task message handled"]));
+    for (const line of lines) expect(line.case_id).toBe("case-trace-7");
+  });
+
+  test("asks for the preference and duration of the task", async () => {
+    const accepted = await worker.post({ users: trio, preference: "last", duration: 180 });
+    const task = await worker.waitForStatus(accepted.task_id, "done");
+    const asked = setup.stub.requests.at(-1)!.query;
+    expect(Object.fromEntries(asked)).toEqual({ users: trio.join(","), duration: "180", preference: "last" });
+    expect(task.result?.suggestion.slot).toEqual([10, 13]);
+  });
+
+  test("ends no_slot, with no invitation and no mail, when nothing fits", async () => {
+    setup.stub.answerWith(() => ({ status: 200, body: { suggestions: [] } }));
+    try {
+      const accepted = await worker.post({ users: ["nobody@example.com", "never@example.com"], notify: true });
+      const task = await worker.waitForStatus(accepted.task_id, "no_slot");
+      expect(task.result).toBeUndefined();
+      expect((await worker.get(`/tasks/${accepted.task_id}/invite.ics`)).status).toBe(404);
+      expect(catcher.mailsTo("nobody@example.com")).toHaveLength(0);
+    } finally {
+      setup.stub.reset();
+    }
+  });
+
+  test("fails at once, dead-lettering the message, when the suggestions service knows none of some users", async () => {
+    setup.stub.answerWith(() => ({ status: 404, body: { status: 404, missing: ["ghost@example.com"] } }));
+    try {
+      const accepted = await worker.post({ users: ["ada@example.com", "ghost@example.com"] });
+      const task = await worker.waitForStatus(accepted.task_id, "failed");
+      expect(task).toMatchObject({ attempts: 1, error: "Unknown users: ghost@example.com" });
+      const dead = await waitFor(async () => (await rabbit.takeAll(worker.names.deadLetterQueue)).filter(
+        (message) => message.properties.messageId === accepted.task_id,
+      ).at(0));
+      expect(JSON.parse(dead.content.toString())).toEqual({ task_id: accepted.task_id });
+    } finally {
+      setup.stub.reset();
+    }
+  });
+
+  test("publishes one message and runs once for one Idempotency-Key asked twice", async () => {
+    const body = { users: trio, title: "Once", notify: true };
+    const first = await worker.post(body, { "idempotency-key": "flow-key-1" });
+    const second = await worker.post(body, { "idempotency-key": "flow-key-1" });
+    expect(second.task_id).toBe(first.task_id);
+    await worker.waitForStatus(first.task_id, "done");
+    const published = worker.logs().filter((line) => line.msg === "task message published" && line.task_id === first.task_id);
+    expect(published).toHaveLength(1);
+    expect(catcher.mailsTo("ada@example.com").filter((mail) => mail.subject === "Once")).toHaveLength(1);
+  });
+
+  test("acks a redelivered message of a finished task without a second attempt or mail", async () => {
+    const accepted = await worker.post({ users: trio, title: "Redelivered", notify: true }, { "case-id": "case-dup-1" });
+    await worker.waitForStatus(accepted.task_id, "done");
+    await rabbit.publish(worker.names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify({ task_id: accepted.task_id })), { "case-id": "case-dup-1" });
+    await waitFor(() => worker.logs().filter((line) => line.msg === "task message handled" && line.task_id === accepted.task_id).length === 2);
+    expect((await worker.task(accepted.task_id)).attempts).toBe(1);
+    expect(catcher.mailsTo("grace@example.com").filter((mail) => mail.subject === "Redelivered")).toHaveLength(1);
+  });
+
+  test("mails once when two deliveries of one task arrive together", async () => {
+    const accepted = await worker.post({ users: trio, title: "Twins", notify: true });
+    await rabbit.publish(worker.names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify({ task_id: accepted.task_id })));
+    await worker.waitForStatus(accepted.task_id, "done");
+    await waitFor(() => worker.logs().filter((line) => line.msg === "task message handled" && line.task_id === accepted.task_id && line.outcome === "finished").length === 2);
+    for (const email of trio) expect(catcher.mailsTo(email).filter((mail) => mail.subject === "Twins")).toHaveLength(1);
+  });
+
+  test("dead-letters poison messages with a log line and keeps serving the tasks behind them", async () => {
+    const poison = [Buffer.from("not json at all"), Buffer.from(JSON.stringify({ task: 42 })), Buffer.from(JSON.stringify({ task_id: "nope" }))];
+    // Straight into the tasks queue, as a misbehaving publisher would.
+    for (const content of poison) await rabbit.publish("", worker.names.queue, content, { "case-id": "case-poison" });
+    const accepted = await worker.post({ users: trio });
+    await worker.waitForStatus(accepted.task_id, "done");
+    const dead = await waitFor(async () => {
+      const messages = await rabbit.takeAll(worker.names.deadLetterQueue);
+      return messages.length ? messages : null;
+    });
+    expect(dead.map((message) => message.content.toString()).sort()).toEqual(poison.map(String).sort());
+    expect(worker.logs().filter((line) => line.msg === "poison message dead-lettered" && line.case_id === "case-poison")).toHaveLength(3);
+    expect(await rabbit.depth(worker.names.queue)).toBe(0);
+  });
+
+  test("dead-letters a message naming a task that does not exist", async () => {
+    const ghost = crypto.randomUUID();
+    await rabbit.publish(worker.names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify({ task_id: ghost })));
+    await waitFor(async () =>
+      (await rabbit.takeAll(worker.names.deadLetterQueue)).some((message) => message.content.toString() === JSON.stringify({ task_id: ghost })),
+    );
+  });
+
+  test("declares its queue again and goes on consuming when the queue is deleted under it", async () => {
+    const connections = () => worker.logs().filter((line) => line.msg === "rabbitmq connected").length;
+    const before = connections();
+    await rabbit.channel.deleteQueue(worker.names.queue);
+    await waitFor(() => connections() > before, { what: "the worker to reconnect" });
+    const accepted = await worker.post({ users: trio });
+    await worker.waitForStatus(accepted.task_id, "done");
+  });
+
+  test("reports healthy with RabbitMQ, SMTP and an empty outbox", async () => {
+    const health = await worker.health();
+    expect(health.status).toBe("healthy");
+    expect(Object.keys(health.dependencies).sort()).toEqual(["outbox", "postgres", "rabbitmq", "smtp"]);
+    expect(health.dependencies.outbox?.detail).toBe("0 unsent messages; the oldest has waited 0.0 s");
+    expect((await db.sql`select count(*)::int as n from outbox where sent_at is null`)[0]!.n).toBe(0);
+  });
+});

@@ -1,0 +1,64 @@
+import { Type } from "@sinclair/typebox";
+import { commonSettings, ConfigError, loadConfig, portSetting, urlSetting } from "@w2meet/kit";
+
+/** Settings of the worker, read once from the environment. */
+export const WorkerConfig = Type.Object({
+  PORT: portSetting(3004),
+  DATABASE_URL: urlSetting(["postgres", "postgresql"], "postgres://postgres@127.0.0.1:5432/w2meet"),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 100, default: 16 }),
+  AMQP_URL: urlSetting(["amqp", "amqps"], "amqp://guest:guest@127.0.0.1:5672"),
+  QUEUE_PREFIX: Type.String({
+    pattern: "^[A-Za-z0-9._-]{1,64}$",
+    default: "w2meet",
+    description: "Prefix of the exchanges and queues, e.g. w2meet.tasks",
+  }),
+  PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 8, description: "Unacknowledged messages per consumer" }),
+  MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 5 }),
+  RETRY_BASE_MS: Type.Integer({
+    minimum: 1,
+    maximum: 3_600_000,
+    default: 5000,
+    description: "Delay before the second attempt; each later one waits twice as long",
+  }),
+  OUTBOX_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000, description: "Polling fallback of the relay" }),
+  OUTBOX_STALE_SECONDS: Type.Number({
+    minimum: 0,
+    maximum: 86_400,
+    default: 10,
+    description: "An unsent outbox row older than this makes /health degraded",
+  }),
+  SMTP_URL: urlSetting(["smtp", "smtps"], "smtp://127.0.0.1:1025"),
+  SMTP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
+  MAIL_FROM: Type.String({
+    pattern: "^([^<>]*<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$",
+    default: "W2Meet <invitations@w2meet.example>",
+    description: "Sender and ORGANIZER of invitations: `Name <address>` or an address",
+  }),
+  SUGGESTIONS_URL: urlSetting(["http", "https"], "http://127.0.0.1:3003"),
+  SUGGESTIONS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 3000 }),
+  PUBLIC_URL: Type.String({
+    pattern: "^(https?://[^\\s]+)?$",
+    default: "",
+    description: "Public origin of the gateway for status_url and invite_url; relative paths (/api/...) when empty",
+  }),
+  ...commonSettings,
+});
+
+/** Reads the worker's settings; a malformed one throws a ConfigError naming it. */
+export function loadWorkerConfig(env?: Record<string, string | undefined>) {
+  const config = loadConfig(WorkerConfig, env);
+  // Each message in flight holds a database connection (its task lock) until it is settled.
+  if (config.PREFETCH >= config.DATABASE_POOL_SIZE) {
+    throw new ConfigError("PREFETCH", `must be below DATABASE_POOL_SIZE (${config.DATABASE_POOL_SIZE})`, config.PREFETCH);
+  }
+  return config;
+}
+export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
+
+/** How long a task waits after its attempt `attempt` (1-based) failed: the base delay, doubled each time. */
+export const retryDelayMs = (config: Pick<WorkerConfig, "RETRY_BASE_MS">, attempt: number) =>
+  config.RETRY_BASE_MS * 2 ** (attempt - 1);
+
+/** Every delay a retried task can wait, one delay queue each. */
+export const retryDelays = (config: Pick<WorkerConfig, "RETRY_BASE_MS" | "MAX_ATTEMPTS">) =>
+  Array.from({ length: Math.max(1, config.MAX_ATTEMPTS - 1) }, (_, i) => retryDelayMs(config, i + 1));

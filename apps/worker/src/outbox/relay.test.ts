@@ -1,0 +1,87 @@
+import { createLogger } from "@w2meet/kit";
+import { closedPortUrl, waitFor } from "@w2meet/kit/testing";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { createWorkerDatabase, type WorkerDatabase } from "../../test/database.ts";
+import { openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "../../test/rabbit.ts";
+import { createBroker } from "../queue/connection.ts";
+import { declareTopology, queueNames } from "../queue/topology.ts";
+import { createTask } from "../tasks/service.ts";
+import { createOutboxRelay } from "./relay.ts";
+
+const logger = createLogger({ service: "worker", level: "error" });
+const names = queueNames(uniquePrefix("relay"));
+const delays = [1000];
+let db: WorkerDatabase;
+let rabbit: Rabbit;
+const running: { stop: () => Promise<void> }[] = [];
+
+beforeAll(async () => {
+  db = await createWorkerDatabase();
+  rabbit = await openRabbit();
+});
+
+afterEach(async () => {
+  for (const relay of running.splice(0)) await relay.stop();
+  await rabbit.channel.purgeQueue(names.queue).catch(() => undefined);
+  await db.sql`truncate tasks cascade`;
+});
+
+afterAll(async () => {
+  await rabbit.removeTopology(names, delays);
+  await rabbit.close();
+  await db.drop();
+});
+
+/** A relay on its own broker connection, like one worker replica's. */
+async function startRelay(options: { url?: string; pollMs?: number } = {}) {
+  const broker = createBroker({ url: options.url ?? TEST_AMQP_URL, logger, declare: (channel) => declareTopology(channel, names, delays) });
+  const relay = createOutboxRelay({ sql: db.sql, broker, names, pollMs: options.pollMs ?? 50, logger });
+  await relay.start();
+  broker.start();
+  running.push({ stop: async () => (await relay.stop(), await broker.close()) });
+  return { relay, broker };
+}
+
+const acceptTasks = (count: number) =>
+  Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      createTask({ sql: db.sql, publicUrl: "" }, { users: [`a${i}@example.com`, `b${i}@example.com`] }, { caseId: `case-${i}` }),
+    ),
+  );
+
+const unsent = async () => (await db.sql`select count(*)::int as n from outbox where sent_at is null`)[0]!.n as number;
+
+test("publishes every row exactly once while several relays run at once", async () => {
+  await acceptTasks(300);
+  await Promise.all([startRelay(), startRelay(), startRelay()]);
+  await waitFor(async () => (await unsent()) === 0, { what: "the outbox to drain" });
+  await waitFor(async () => (await rabbit.depth(names.queue)) === 300, { what: "300 messages" });
+  const messages = await rabbit.takeAll(names.queue);
+  expect(new Set(messages.map((message) => message.properties.messageId)).size).toBe(300);
+  for (const message of messages) {
+    expect(JSON.parse(message.content.toString())).toEqual({ task_id: message.properties.messageId });
+    expect(message.properties.deliveryMode).toBe(2);
+    expect(String(message.properties.headers?.["case-id"])).toMatch(/^case-\d+$/);
+  }
+});
+
+test("wakes on the commit's notification rather than waiting for its poll", async () => {
+  const { broker } = await startRelay({ pollMs: 60_000 });
+  await waitFor(() => broker.connected());
+  await waitFor(async () => (await unsent()) === 0);
+  const [accepted] = await acceptTasks(1);
+  await waitFor(async () => (await unsent()) === 0, { timeoutMs: 3000, what: "the notified relay to publish" });
+  const [message] = await rabbit.takeAll(names.queue);
+  expect(message?.properties.messageId).toBe(accepted!.task_id);
+});
+
+test("leaves rows unsent while RabbitMQ cannot be reached, and a relay that can reach it publishes them", async () => {
+  const cut = await startRelay({ url: closedPortUrl("amqp") });
+  await acceptTasks(3);
+  await cut.relay.wake();
+  expect(await unsent()).toBe(3);
+  expect(cut.broker.connected()).toBe(false);
+  await startRelay();
+  await waitFor(async () => (await unsent()) === 0, { what: "the reachable relay to publish" });
+  await waitFor(async () => (await rabbit.depth(names.queue)) === 3);
+});

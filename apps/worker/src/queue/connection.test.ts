@@ -1,0 +1,86 @@
+import { createLogger } from "@w2meet/kit";
+import { closedPortUrl, waitFor } from "@w2meet/kit/testing";
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "../../test/rabbit.ts";
+import { createBroker } from "./connection.ts";
+import { declareTopology, queueNames, TASK_ROUTING_KEY } from "./topology.ts";
+
+const names = queueNames(uniquePrefix("broker"));
+const delays = [100, 200];
+let rabbit: Rabbit;
+
+beforeAll(async () => {
+  rabbit = await openRabbit();
+});
+
+afterAll(async () => {
+  await rabbit.removeTopology(names, delays);
+  await rabbit.close();
+});
+
+function brokerWithLogs(url: string) {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ service: "worker", level: "debug", sink: (line) => lines.push(JSON.parse(line)) });
+  const broker = createBroker({ url, logger, declare: (channel) => declareTopology(channel, names, delays) });
+  return { broker, lines };
+}
+
+test("declares durable quorum queues, a dead-letter queue and one delay queue per retry delay", async () => {
+  const { broker } = brokerWithLogs(TEST_AMQP_URL);
+  broker.start();
+  try {
+    await waitFor(() => broker.connected());
+    for (const queue of [names.queue, names.deadLetterQueue, names.retryQueue(100), names.retryQueue(200)]) {
+      expect((await rabbit.channel.checkQueue(queue)).queue).toBe(queue);
+    }
+  } finally {
+    await broker.close();
+  }
+});
+
+test("publishes with a broker confirm, persistent, and the message id and case id it is given", async () => {
+  const { broker } = brokerWithLogs(TEST_AMQP_URL);
+  broker.start();
+  try {
+    await waitFor(() => broker.connected());
+    await broker.publish(names.exchange, TASK_ROUTING_KEY, Buffer.from('{"task_id":"x"}'), {
+      persistent: true, messageId: "m-1", headers: { "case-id": "case-c1" },
+    });
+    const [message] = await rabbit.takeAll(names.queue);
+    expect(message?.properties).toMatchObject({ messageId: "m-1", deliveryMode: 2, headers: { "case-id": "case-c1" } });
+  } finally {
+    await broker.close();
+  }
+});
+
+test("reconnects, declaring its topology again, after the broker closes its channel", async () => {
+  const { broker, lines } = brokerWithLogs(TEST_AMQP_URL);
+  broker.start();
+  try {
+    await waitFor(() => broker.connected());
+    // Publishing to an exchange that does not exist makes the broker close the channel.
+    await expect(broker.publish(`${names.exchange}.missing`, "x", Buffer.from("{}"), {})).rejects.toThrow();
+    await waitFor(() => lines.filter((line) => line.msg === "rabbitmq connected").length === 2, { what: "a second connection" });
+    await broker.publish(names.exchange, TASK_ROUTING_KEY, Buffer.from("{}"), { persistent: true });
+    expect(await rabbit.takeAll(names.queue)).toHaveLength(1);
+  } finally {
+    await broker.close();
+  }
+});
+
+test("keeps trying with growing delays while RabbitMQ cannot be reached, and says why", async () => {
+  const { broker, lines } = brokerWithLogs(closedPortUrl("amqp"));
+  broker.start();
+  try {
+    const retries = await waitFor(() => {
+      const found = lines.filter((line) => line.msg === "rabbitmq unavailable, reconnecting");
+      return found.length >= 3 ? found : null;
+    });
+    const delaysMs = retries.map((line) => Number(line.delay_ms));
+    expect(delaysMs[2]!).toBeGreaterThan(delaysMs[0]!);
+    await expect(broker.check()).rejects.toThrow(/not connected/);
+    await expect(broker.publish(names.exchange, TASK_ROUTING_KEY, Buffer.from("{}"), {})).rejects.toThrow(/not connected/);
+  } finally {
+    await broker.close();
+  }
+});

@@ -1,0 +1,143 @@
+import { TaskMessage } from "@w2meet/contracts";
+import { CASE_ID_HEADER, errorFields, resolveCaseId, type Logger } from "@w2meet/kit";
+import { Value } from "@sinclair/typebox/value";
+import type { Channel, ConsumeMessage } from "amqplib";
+import type { TaskOutcome } from "../tasks/run.ts";
+import type { Broker } from "./connection.ts";
+import type { QueueNames } from "./topology.ts";
+
+export type ConsumerDeps = {
+  broker: Broker;
+  names: QueueNames;
+  prefetch: number;
+  logger: Logger;
+  /** Works on one task for one delivery. */
+  run: (taskId: string, caseId: string, log: Logger) => Promise<TaskOutcome>;
+  /** How long the message waits after attempt `attempt` failed. */
+  retryDelayMs: (attempt: number) => number;
+};
+
+// What the consumer does with a delivery: the task's outcome, or the attempt broke off unexpectedly.
+type Settlement = TaskOutcome | { kind: "interrupted" };
+
+/** Reads a task message, or says why it is poison: not JSON, or not the expected shape. */
+export function decodeTaskMessage(content: Buffer): { message: TaskMessage } | { poison: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(content.toString("utf8"));
+  } catch {
+    return { poison: "the body is not JSON" };
+  }
+  if (!Value.Check(TaskMessage, value)) {
+    const first = Value.Errors(TaskMessage, value).First();
+    return { poison: `the body is not a task message: ${first ? `${first.path || "/"} ${first.message}` : "unexpected shape"}` };
+  }
+  return { message: value };
+}
+
+/**
+ * The task consumer: its own channel with bounded prefetch and manual acks, re-created on every
+ * connection. Each delivery is acked only after its work is stored; a retry is a copy published to the
+ * delay queue (confirmed) before the original is acked; poison and final failures are rejected without
+ * requeue, which dead-letters them.
+ */
+export function createTaskConsumer(deps: ConsumerDeps) {
+  const { broker, names, logger } = deps;
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+  let active: { channel: Channel; consumerTag: string } | null = null;
+
+  const republish = (message: ConsumeMessage, caseId: string, delayMs: number) =>
+    broker.publish("", names.retryQueue(delayMs), message.content, {
+      persistent: true,
+      contentType: "application/json",
+      messageId: message.properties.messageId,
+      headers: { [CASE_ID_HEADER]: caseId },
+    });
+
+  async function settle(channel: Channel, message: ConsumeMessage, outcome: Settlement, caseId: string, log: Logger) {
+    if (outcome.kind === "retry" || outcome.kind === "busy" || outcome.kind === "interrupted") {
+      try {
+        await republish(message, caseId, deps.retryDelayMs(outcome.kind === "retry" ? outcome.attempt : 1));
+      } catch (error) {
+        // Without its delayed copy the message must not be acked: hand it back so it is not lost.
+        log.warn("could not publish the retry; returning the message", { ...errorFields(error), stack: undefined });
+        return tryOn(log, () => channel.nack(message, false, true));
+      }
+    }
+    const deadLetter = outcome.kind === "failed" || outcome.kind === "unknown";
+    tryOn(log, () => (deadLetter ? channel.nack(message, false, false) : channel.ack(message)));
+  }
+
+  async function handle(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const started = performance.now();
+    const header = message.properties.headers?.[CASE_ID_HEADER];
+    const caseId = resolveCaseId(typeof header === "string" ? header : Buffer.isBuffer(header) ? header.toString() : null);
+    const decoded = decodeTaskMessage(message.content);
+    const log = logger.child({
+      case_id: caseId,
+      message_id: message.properties.messageId,
+      ...("message" in decoded ? { task_id: decoded.message.task_id } : {}),
+    });
+    if ("poison" in decoded) {
+      log.warn("poison message dead-lettered", { reason: decoded.poison, redelivered: message.fields.redelivered });
+      return tryOn(log, () => channel.nack(message, false, false));
+    }
+    let outcome: Settlement;
+    try {
+      outcome = await deps.run(decoded.message.task_id, caseId, log);
+    } catch (error) {
+      // Not a failure of the task's own (e.g. the database went away): look again after the first delay.
+      log.error("task attempt interrupted", errorFields(error));
+      outcome = { kind: "interrupted" };
+    }
+    await settle(channel, message, outcome, caseId, log);
+    const level = outcome.kind === "failed" || outcome.kind === "unknown" ? "warn" : "info";
+    log[level]("task message handled", {
+      outcome: outcome.kind,
+      ...("status" in outcome ? { status: outcome.status } : {}),
+      ...("attempt" in outcome ? { attempt: outcome.attempt } : {}),
+      ...("reason" in outcome ? { error: outcome.reason } : {}),
+      redelivered: message.fields.redelivered,
+      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+  }
+
+  broker.onConnected(async ({ connection }) => {
+    const channel = await connection.createChannel();
+    channel.on("error", (error: Error) => logger.warn("rabbitmq consumer channel error", { error: error.message }));
+    channel.once("close", () => void (stopping ? undefined : connection.close().catch(() => undefined)));
+    await channel.prefetch(deps.prefetch);
+    const { consumerTag } = await channel.consume(
+      names.queue,
+      (message) => {
+        // null: the broker cancelled the consumer (e.g. the queue was deleted); reconnecting declares it again.
+        if (!message) return void connection.close().catch(() => undefined);
+        const work = handle(channel, message).finally(() => inFlight.delete(work));
+        inFlight.add(work);
+      },
+      { noAck: false },
+    );
+    active = { channel, consumerTag };
+  });
+
+  return {
+    /** Stops taking deliveries and waits (up to `timeoutMs`) for those under way to finish. */
+    async stop(timeoutMs: number): Promise<void> {
+      stopping = true;
+      await active?.channel.cancel(active.consumerTag).catch(() => undefined);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+// Acking on a channel that closed meanwhile throws; the broker redelivers the message, which is safe.
+function tryOn(log: Logger, settleMessage: () => void): void {
+  try {
+    settleMessage();
+  } catch (error) {
+    log.debug("message left for redelivery", { error: error instanceof Error ? error.message : String(error) });
+  }
+}

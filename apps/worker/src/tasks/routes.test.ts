@@ -1,0 +1,178 @@
+import type { Health, Problem, Task, TaskAccepted } from "@w2meet/contracts";
+import { createSql } from "@w2meet/kit/postgres";
+import { closedPortUrl, jsonRequest } from "@w2meet/kit/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { bodyOf } from "../../test/http.ts";
+import { startHttpApp, type HttpApp } from "../../test/http-app.ts";
+import { TEST_AMQP_URL } from "../../test/rabbit.ts";
+import { buildWorkerApp } from "../app.ts";
+import { loadWorkerConfig } from "../config.ts";
+import { createMailer } from "../invite/mail.ts";
+import { createBroker } from "../queue/connection.ts";
+
+let http: HttpApp;
+
+beforeAll(async () => {
+  http = await startHttpApp();
+});
+
+afterAll(() => http.close());
+
+beforeEach(async () => {
+  await http.db.sql`truncate tasks cascade`;
+});
+
+const accept = async (body: unknown, headers: Record<string, string> = {}) => bodyOf<TaskAccepted>(await http.post(body, headers));
+const pair = { users: ["ada@example.com", "grace@example.com"] };
+
+describe("POST /tasks", () => {
+  test("accepts a task with 202 and stores it queued with its outbox message in one go", async () => {
+    const response = await http.post({ ...pair, preference: "last", duration: 120, title: "Review", notify: true }, { "case-id": "case-post-1" });
+    expect(response.status).toBe(202);
+    expect(response.headers.get("case-id")).toBe("case-post-1");
+    const body = await bodyOf<TaskAccepted>(response);
+    expect(body).toEqual({ task_id: expect.any(String), status: "queued", status_url: `https://meet.example/api/tasks/${body.task_id}` });
+    expect(response.headers.get("location")).toBe(body.status_url);
+    const [task] = await http.db.sql`select status, users, preference, duration, title, notify, case_id from tasks where id = ${body.task_id}`;
+    expect(task).toEqual({
+      status: "queued", users: pair.users, preference: "last", duration: 120, title: "Review", notify: true, case_id: "case-post-1",
+    });
+    const outbox = await http.db.sql`select task_id, case_id, message, sent_at from outbox`;
+    expect([...outbox]).toEqual([{ task_id: body.task_id, case_id: "case-post-1", message: { task_id: body.task_id }, sent_at: null }]);
+  });
+
+  test("lower-cases and de-duplicates the attendees, keeping the order first named", async () => {
+    const { task_id } = await accept({ users: ["Grace@Example.com", "ada@example.com", "grace@example.com"] });
+    const [task] = await http.db.sql`select users from tasks where id = ${task_id}`;
+    expect(task!.users).toEqual(["grace@example.com", "ada@example.com"]);
+  });
+
+  test("accepts the seed system's userId1 and userId2", async () => {
+    const response = await http.post({ userId1: "ada@example.com", userId2: "grace@example.com" });
+    expect(response.status).toBe(202);
+    const [task] = await http.db.sql`select users from tasks`;
+    expect(task!.users).toEqual(pair.users);
+  });
+
+  test("defaults to one hour, no mails, a generic title and the users' own preferences", async () => {
+    const { task_id } = await accept(pair);
+    const [task] = await http.db.sql`select preference, duration, title, notify from tasks where id = ${task_id}`;
+    expect(task).toEqual({ preference: null, duration: 60, title: "W2Meet meeting", notify: false });
+  });
+
+  test("answers the same task for the same Idempotency-Key and writes it once", async () => {
+    const first = await accept(pair, { "idempotency-key": "order-42" });
+    const again = await http.post(pair, { "idempotency-key": "order-42" });
+    expect(again.status).toBe(202);
+    expect((await bodyOf<TaskAccepted>(again)).task_id).toBe(first.task_id);
+    expect(await http.db.counts()).toMatchObject({ tasks: 1, outbox: 1 });
+  });
+
+  test("answers the same task once for concurrent requests with one Idempotency-Key", async () => {
+    const answers = await Promise.all(Array.from({ length: 8 }, () => accept(pair, { "idempotency-key": "burst" })));
+    expect(new Set(answers.map((answer) => answer.task_id)).size).toBe(1);
+    expect(await http.db.counts()).toMatchObject({ tasks: 1, outbox: 1 });
+  });
+
+  test("refuses with 409 an Idempotency-Key used before for a different request", async () => {
+    await http.post(pair, { "idempotency-key": "order-43" });
+    const response = await http.post({ ...pair, duration: 120 }, { "idempotency-key": "order-43" });
+    expect(response.status).toBe(409);
+    expect(response.headers.get("content-type")).toContain("application/problem+json");
+    expect(await http.db.counts()).toMatchObject({ tasks: 1, outbox: 1 });
+  });
+
+  test("makes a new task for each request without an Idempotency-Key", async () => {
+    await http.post(pair);
+    await http.post(pair);
+    expect(await http.db.counts()).toMatchObject({ tasks: 2, outbox: 2 });
+  });
+});
+
+describe("GET /tasks/{task_id}", () => {
+  test("answers a queued task with no attempts, no result and no error", async () => {
+    const { task_id } = await accept({ ...pair, title: "Sync" });
+    const response = await http.app.handle(jsonRequest("GET", `/tasks/${task_id}`));
+    expect(response.status).toBe(200);
+    const task = await bodyOf<Task>(response);
+    expect(task).toEqual({
+      task_id, status: "queued", attempts: 0, users: pair.users, duration: 60, title: "Sync", notify: false,
+      created_at: expect.any(String), updated_at: expect.any(String),
+    });
+    expect(new Date(task.created_at).toISOString()).toBe(task.created_at);
+  });
+
+  test("answers 404 for an unknown task", async () => {
+    const response = await http.app.handle(jsonRequest("GET", `/tasks/${crypto.randomUUID()}`));
+    expect(response.status).toBe(404);
+  });
+
+  test("answers 400 for a task id that is not a UUID", async () => {
+    const response = await http.app.handle(jsonRequest("GET", "/tasks/42"));
+    expect(response.status).toBe(400);
+    expect((await bodyOf<Problem>(response)).errors?.[0]?.path).toBe("task_id");
+  });
+});
+
+describe("GET /tasks/{task_id}/invite.ics", () => {
+  test("answers 404 while the task is not done", async () => {
+    const { task_id } = await accept(pair);
+    const response = await http.app.handle(jsonRequest("GET", `/tasks/${task_id}/invite.ics`));
+    expect(response.status).toBe(404);
+    expect((await bodyOf<Problem>(response)).detail).toContain("status queued");
+  });
+
+  test("answers 404 for an unknown task", async () => {
+    expect((await http.app.handle(jsonRequest("GET", `/tasks/${crypto.randomUUID()}/invite.ics`))).status).toBe(404);
+  });
+});
+
+describe("GET /health", () => {
+  test("is degraded, not unhealthy, while RabbitMQ is not connected, and reports SMTP and the outbox", async () => {
+    const response = await http.app.handle(jsonRequest("GET", "/health"));
+    expect(response.status).toBe(200);
+    const health = await bodyOf<Health>(response);
+    expect(health.status).toBe("degraded");
+    expect(health.dependencies).toMatchObject({
+      postgres: { status: "up", required: true },
+      rabbitmq: { status: "down", required: false },
+      smtp: { status: "up", required: false },
+      outbox: { status: "up", required: false },
+    });
+  });
+
+  test("is unhealthy with 503 when Postgres is down", async () => {
+    const sql = createSql(closedPortUrl("postgres", "/w2meet"), { max: 1 });
+    const broker = createBroker({ url: TEST_AMQP_URL, logger: http.logger, declare: async () => {} });
+    const mailer = createMailer({ url: closedPortUrl("smtp"), from: "invites@w2meet.example", timeoutMs: 500 });
+    const down = buildWorkerApp(loadWorkerConfig({}), { sql, broker, mailer, logger: http.logger });
+    try {
+      const response = await down.handle(jsonRequest("GET", "/health"));
+      expect(response.status).toBe(503);
+      const health = await bodyOf<Health>(response);
+      expect(health.status).toBe("unhealthy");
+      expect(health.dependencies.smtp?.status).toBe("down");
+    } finally {
+      mailer.close();
+      await sql.end({ timeout: 1 });
+    }
+  });
+});
+
+describe("GET /docs/json", () => {
+  test("documents the task routes from their schemas", async () => {
+    const document = await bodyOf<{ paths: Record<string, { post: { responses: object } }> }>(await http.app.handle(jsonRequest("GET", "/docs/json")));
+    // invite.ics is left out by the OpenAPI plugin, which skips paths that look like static files.
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/tasks/", "/tasks/{task_id}"]));
+    expect(Object.keys(document.paths["/tasks/"]!.post.responses)).toEqual(expect.arrayContaining(["202", "400", "409"]));
+  });
+});
+
+describe("GET /docs/json", () => {
+  test("documents every task route, the invitation included", async () => {
+    const document = await bodyOf<{ paths: Record<string, unknown> }>(await http.app.handle(jsonRequest("GET", "/docs/json")));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(["/tasks/", "/tasks/{task_id}", "/tasks/{task_id}/invite.ics", "/health"]),
+    );
+  });
+});

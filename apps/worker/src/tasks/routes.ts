@@ -1,0 +1,74 @@
+import { CreateTask, CreateTaskHeaders, Problem, Task, TaskAccepted, TaskParams } from "@w2meet/contracts";
+import { caseIdOf, notFound } from "@w2meet/kit";
+import { Type } from "@sinclair/typebox";
+import { Elysia } from "elysia";
+import * as tasks from "./service.ts";
+
+const tags = ["tasks"];
+const unknownTask = (taskId: string) => notFound(`No task with id ${taskId}`);
+
+/** The task routes: accept scheduling work, follow it, and read the invitation it made. */
+export const tasksRoutes = (deps: tasks.TasksDeps) =>
+  new Elysia({ name: "tasks.routes", prefix: "/tasks" })
+    .post(
+      "/",
+      async ({ body, headers, set }) => {
+        const accepted = await tasks.createTask(deps, body, {
+          caseId: caseIdOf(set),
+          idempotencyKey: headers["idempotency-key"],
+        });
+        set.status = 202;
+        set.headers.location = accepted.status_url;
+        return accepted;
+      },
+      {
+        body: CreateTask,
+        headers: CreateTaskHeaders,
+        response: { 202: TaskAccepted, 400: Problem, 409: Problem, 503: Problem },
+        detail: {
+          tags,
+          summary: "Schedule a meeting in the background",
+          description:
+            "Answers 202 once the task is stored; the worker then finds the suggestion, makes the invitation and, with " +
+            "`notify`, mails it to every attendee. The same `Idempotency-Key` again answers the same task; with a " +
+            "different request it is a 409.",
+        },
+      },
+    )
+    .get(
+      "/:task_id",
+      async ({ params }) => {
+        const task = await tasks.findTask(deps, params.task_id);
+        if (!task) throw unknownTask(params.task_id);
+        return task;
+      },
+      {
+        params: TaskParams,
+        response: { 200: Task, 400: Problem, 404: Problem, 503: Problem },
+        detail: { tags, summary: "Follow a task: status, attempts, and the suggestion and invitation once done" },
+      },
+    )
+    .get(
+      "/:task_id/invite.ics",
+      async ({ params }) => {
+        const invite = await tasks.findInvite(deps, params.task_id);
+        if (!invite) throw unknownTask(params.task_id);
+        if (invite.ics === null) throw notFound(`Task ${params.task_id} has no invitation (status ${invite.status})`);
+        return new Response(invite.ics, {
+          headers: {
+            "content-type": "text/calendar; charset=utf-8; method=REQUEST",
+            "content-disposition": `attachment; filename="w2meet-${params.task_id}.ics"`,
+          },
+        });
+      },
+      {
+        params: TaskParams,
+        response: { 200: Type.String({ description: "RFC 5545 text/calendar" }), 400: Problem, 404: Problem, 503: Problem },
+        detail: {
+          tags,
+          summary: "The iCalendar invitation of a finished task",
+          description: "404 until the task is done (and for no_slot and failed tasks, which have none).",
+          responses: { 200: { description: "RFC 5545 invitation", content: { "text/calendar": { schema: { type: "string" } } } } },
+        },
+      },
+    );

@@ -1,0 +1,59 @@
+import { closedPortUrl, freePort, waitFor } from "@w2meet/kit/testing";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startMailCatcher, type MailCatcher } from "../../test/mail-catcher.ts";
+import { startIsolatedWorker, type IsolatedWorker } from "../../test/worker-harness.ts";
+
+const trio = ["ada@example.com", "grace@example.com", "alan@example.com"];
+
+describe("a worker whose suggestions service is unreachable", () => {
+  let setup: IsolatedWorker;
+  beforeAll(async () => {
+    setup = await startIsolatedWorker({ suggestionsUrl: closedPortUrl("http") });
+  });
+  afterAll(() => setup.tearDown());
+
+  test("retries with growing delays, fails after 5 attempts with the reason, and dead-letters the message", async () => {
+    const { worker, rabbit } = setup;
+    const accepted = await worker.post({ users: trio }, { "case-id": "case-doomed" });
+    const task = await worker.waitForStatus(accepted.task_id, "failed");
+    expect(task.attempts).toBe(5);
+    expect(task.error).toContain("suggestions service is unreachable");
+    const dead = await waitFor(async () => (await rabbit.takeAll(worker.names.deadLetterQueue)).at(0));
+    expect(dead.properties.messageId).toBe(accepted.task_id);
+    expect(dead.properties.headers?.["case-id"]).toBe("case-doomed");
+    const retries = worker.logs().filter((line) => line.task_id === accepted.task_id && line.outcome === "retry");
+    expect(retries.map((line) => line.attempt)).toEqual([1, 2, 3, 4]);
+    expect(await rabbit.depth(worker.names.queue)).toBe(0);
+  });
+});
+
+describe("a worker whose SMTP server is down for the first attempts", () => {
+  const smtpPort = freePort();
+  let setup: IsolatedWorker;
+  let catcher: MailCatcher | undefined;
+  beforeAll(async () => {
+    setup = await startIsolatedWorker({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, env: { RETRY_BASE_MS: "200" } });
+  });
+  afterAll(async () => {
+    await setup.tearDown();
+    await catcher?.close();
+  });
+
+  test("keeps the task queued with the SMTP error, then finishes it once the server is back, mailing each attendee once", async () => {
+    const { worker } = setup;
+    const accepted = await worker.post({ users: trio, title: "Patience", notify: true });
+    const waiting = await waitFor(async () => {
+      const task = await worker.task(accepted.task_id);
+      return task.attempts >= 2 && task.status === "queued" ? task : null;
+    });
+    expect(waiting.error).toContain("SMTP did not accept");
+    const health = await worker.health();
+    expect(health.status).toBe("degraded");
+    expect(health.dependencies).toMatchObject({ smtp: { status: "down" }, rabbitmq: { status: "up" }, postgres: { status: "up" } });
+    catcher = await startMailCatcher(smtpPort);
+    const task = await worker.waitForStatus(accepted.task_id, "done");
+    expect(task.attempts).toBeGreaterThanOrEqual(3);
+    expect(task.error).toBeUndefined();
+    for (const email of trio) expect(catcher.mailsTo(email)).toHaveLength(1);
+  });
+});

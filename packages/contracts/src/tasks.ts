@@ -1,0 +1,88 @@
+import { Type, type Static } from "@sinclair/typebox";
+import {
+  DEFAULT_DURATION_MINUTES, DURATION_STEP_MINUTES, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, Suggestion,
+} from "./suggestions.ts";
+import { Email } from "./users.ts";
+import { Preference } from "./week.ts";
+
+/** Where a task is in its life: queued → running → done | no_slot | failed (running may go back to queued to retry). */
+export const TaskStatus = Type.Union(
+  [Type.Literal("queued"), Type.Literal("running"), Type.Literal("done"), Type.Literal("no_slot"), Type.Literal("failed")],
+  { description: "queued → running → done, no_slot (nothing fits) or failed (after the last attempt)" },
+);
+export type TaskStatus = Static<typeof TaskStatus>;
+
+/** The length of a meeting in minutes, as the suggestions route takes it. */
+const MeetingMinutes = Type.Integer({
+  minimum: MIN_DURATION_MINUTES,
+  maximum: MAX_DURATION_MINUTES,
+  multipleOf: DURATION_STEP_MINUTES,
+  description: `Minutes, a multiple of ${DURATION_STEP_MINUTES} from ${MIN_DURATION_MINUTES} to ${MAX_DURATION_MINUTES}; ${DEFAULT_DURATION_MINUTES} when absent`,
+  examples: [60, 120],
+});
+
+/** Body of `POST /tasks`: the group (`users`, or the seed system's `userId1`/`userId2`) and how to place the meeting. */
+export const CreateTask = Type.Object(
+  {
+    users: Type.Optional(
+      Type.Array(Email, { maxItems: 1000, description: "Attendees; repeats are ignored and 2 to 100 distinct must remain" }),
+    ),
+    userId1: Type.Optional(Email),
+    userId2: Type.Optional(Email),
+    preference: Type.Optional(Preference),
+    duration: Type.Optional(MeetingMinutes),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Summary of the invitation" })),
+    notify: Type.Optional(Type.Boolean({ description: "Mail every attendee the invitation; false when absent" })),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ users: ["ada@example.com", "grace@example.com"], duration: 60, title: "Design review", notify: true }],
+  },
+);
+export type CreateTask = Static<typeof CreateTask>;
+
+/** Headers of `POST /tasks`: an `Idempotency-Key` makes a retried request return the task it made first. */
+export const CreateTaskHeaders = Type.Object({
+  "idempotency-key": Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7E]+$", description: "1–255 visible ASCII characters" }),
+  ),
+});
+
+/** Answer of `POST /tasks` (202). */
+export const TaskAccepted = Type.Object({
+  task_id: Type.String({ format: "uuid" }),
+  status: TaskStatus,
+  status_url: Type.String({ description: "Where to follow the task: GET it until it is no longer queued or running" }),
+});
+export type TaskAccepted = Static<typeof TaskAccepted>;
+
+/** Answer of `GET /tasks/{task_id}`. */
+export const Task = Type.Object({
+  task_id: Type.String({ format: "uuid" }),
+  status: TaskStatus,
+  attempts: Type.Integer({ minimum: 0, description: "Processing attempts started so far" }),
+  users: Type.Array(Type.String()),
+  duration: MeetingMinutes,
+  title: Type.String(),
+  notify: Type.Boolean(),
+  created_at: Type.String({ format: "date-time" }),
+  updated_at: Type.String({ format: "date-time" }),
+  result: Type.Optional(
+    Type.Object({ suggestion: Suggestion, invite_url: Type.String({ description: "The .ics invitation" }) }, {
+      description: "Present when done",
+    }),
+  ),
+  error: Type.Optional(Type.String({ description: "Why the last attempt failed (final when failed)" })),
+});
+export type Task = Static<typeof Task>;
+
+export const TaskParams = Type.Object({ task_id: Type.String({ format: "uuid", description: "The task_id of POST /tasks" }) });
+
+/**
+ * The body of a task message on RabbitMQ (`message_id` = task id, `case-id` header). Checked with
+ * `Value.Check` by the consumer, so the id is a pattern rather than a format (formats need a registry).
+ */
+export const TaskMessage = Type.Object({
+  task_id: Type.String({ pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }),
+});
+export type TaskMessage = Static<typeof TaskMessage>;
