@@ -30,5 +30,6 @@ for (const server of SERVERS) {
 const typecheck = await $`bun run typecheck`.nothrow();
 if (typecheck.exitCode !== 0) process.exit(typecheck.exitCode);
 
-const tests = Bun.spawn(["bun", "test", ...process.argv.slice(2)], { env: { ...process.env, ...env }, stdio: ["inherit", "inherit", "inherit"] });
+// Flows that start real processes need more than bun's default 5 s a test.
+const tests = Bun.spawn(["bun", "test", "--timeout", "30000", ...process.argv.slice(2)], { env: { ...process.env, ...env }, stdio: ["inherit", "inherit", "inherit"] });
 process.exit(await tests.exited);
