@@ -1,0 +1,38 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { asMapping, buildOf, parseCompose } from "./compose-file.ts";
+import { dockerignore, parseDockerfile } from "./dockerfile.ts";
+import { gatewayOf } from "./traefik.ts";
+
+export const ROOT = join(import.meta.dir, "..", "..");
+export const read = (path: string) => Bun.file(join(ROOT, path)).text();
+
+/** A setting schema as the apps' config.ts export it: a TypeBox object whose properties may carry defaults. */
+export type Settings = { properties: Record<string, { default?: unknown }> };
+
+const KIND = Symbol.for("TypeBox.Kind");
+
+/** compose.yml, the Traefik configuration and the apps, read once, the way the checks look at them. */
+export async function loadProject() {
+  const composeText = await read("compose.yml");
+  const compose = parseCompose(composeText);
+  const staticConfig = parse(await read("traefik/traefik.yml"));
+  const gateway = gatewayOf(compose, parse(await read("traefik/dynamic/gateway.yml")));
+  const ignored = dockerignore(await read(".dockerignore"));
+  /** Every app in apps/. */
+  const apps = readdirSync(join(ROOT, "apps")).filter((name) => existsSync(join(ROOT, "apps", name, "package.json"))).sort();
+  /** The Compose service built from an app's Dockerfile. */
+  const serviceOf = (app: string) =>
+    Object.entries(compose.services).find(([, service]) => buildOf(service)?.dockerfile === `apps/${app}/Dockerfile`)?.[0];
+  const dockerfileOf = async (app: string) => parseDockerfile(await read(`apps/${app}/Dockerfile`));
+  /** The TypeBox object schemas an app's config.ts exports (e.g. UsersConfig), found by kind, not by name. */
+  const settingsOf = async (app: string): Promise<Settings[]> => {
+    const module = await import(join(ROOT, "apps", app, "src", "config.ts"));
+    return Object.values(module).filter((value) => value && typeof value === "object" && (value as any)[KIND] === "Object") as Settings[];
+  };
+  /** The port an app listens on under compose: its PORT setting there, else the config's default. */
+  const listeningPort = async (app: string) =>
+    Number(asMapping(compose.services[serviceOf(app)!]!.environment).PORT ?? (await settingsOf(app))[0]?.properties.PORT?.default);
+  return { composeText, compose, staticConfig, gateway, ignored, apps, serviceOf, dockerfileOf, settingsOf, listeningPort };
+}
