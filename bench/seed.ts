@@ -1,0 +1,62 @@
+import { DAYS, seededRandom } from "../packages/schedule/src/index.ts";
+
+const PREFERENCES = ["first", "last", "random"] as const;
+
+/** The email of benchmark user `index`, as the k6 scripts name them (k6/lib/bench.js). */
+export const benchEmail = (prefix: string, index: number) => `${prefix}${String(index).padStart(3, "0")}@w2meet.test`;
+
+/**
+ * A working week drawn from `random`: each hour from 08:00 to 19:00 free with probability 0.6, plus
+ * Wednesday 10:00-12:00 free for everyone, so that even a group of 100 has hours in common.
+ */
+function benchWeek(random: () => number): Record<string, number[]> {
+  return Object.fromEntries(
+    DAYS.map((day) => {
+      const hours = new Set<number>();
+      for (let hour = 8; hour < 20; hour++) if (random() < 0.6) hours.add(hour);
+      if (day === "wednesday") [10, 11].forEach((hour) => hours.add(hour));
+      return [day, [...hours].sort((a, b) => a - b)];
+    }),
+  );
+}
+
+/**
+ * Registers `count` benchmark users through the users API (POST /users, or PUT when one is left over
+ * from an earlier run), the same users with the same weeks every time, then reads each one's
+ * availability so that the cache is warm.
+ */
+export async function seedUsers(usersUrl: string, options: { count: number; prefix: string; concurrency?: number }) {
+  const random = seededRandom(`w2meet-bench-${options.count}`);
+  const users = Array.from({ length: options.count }, (_, i) => ({
+    email: benchEmail(options.prefix, i),
+    name: `Bench user ${i}`,
+    availabilities: benchWeek(random),
+    preference: PREFERENCES[i % PREFERENCES.length]!,
+  }));
+  const send = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${usersUrl}${path}`, {
+      method,
+      headers: body ? { "content-type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    await response.body?.cancel();
+    return response.status;
+  };
+  const seedOne = async ({ email, ...rest }: (typeof users)[number]) => {
+    const created = await send("POST", "/users", { email, ...rest });
+    if (created === 409 && (await send("PUT", `/users/${email}`, rest)) === 200) return;
+    if (created !== 201 && created !== 409) throw new Error(`POST /users for ${email} answered ${created}`);
+  };
+  const warmOne = async ({ email }: (typeof users)[number]) => {
+    const status = await send("GET", `/users/${email}/availability`);
+    if (status !== 200) throw new Error(`GET /users/${email}/availability answered ${status}`);
+  };
+  for (const step of [seedOne, warmOne]) {
+    const queue = [...users];
+    await Promise.all(
+      Array.from({ length: options.concurrency ?? 16 }, async () => {
+        for (let user = queue.shift(); user; user = queue.shift()) await step(user);
+      }),
+    );
+  }
+}
