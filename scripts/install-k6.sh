@@ -13,6 +13,10 @@ if [ -x "$K6" ] && "$K6" version 2>/dev/null | grep -q "k6 ${K6_VERSION}"; then
   exit 0
 fi
 
+# Go's own installer puts it in /usr/local/go, which is not always on PATH.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  export PATH="$PATH:/usr/local/go/bin"
+fi
 if ! command -v go >/dev/null 2>&1; then
   echo "go is required to install k6 (https://go.dev/dl/)" >&2
   exit 1

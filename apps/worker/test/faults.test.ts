@@ -92,8 +92,11 @@ describe("the worker process", () => {
     const task = await restarted.waitForStatus(accepted.task_id, "done");
     expect(task.attempts).toBe(2);
     for (const email of trio) expect(mailsAbout("Killed", email)).toHaveLength(1);
-    const lines = restarted.lines().filter((line) => line.task_id === accepted.task_id);
-    expect(lines.some((line) => line.msg === "task message handled" && line.redelivered === true)).toBe(true);
+    // The task is done in Postgres just before the message is acked and its line written.
+    const handled = await waitFor(() =>
+      restarted.lines().find((line) => line.task_id === accepted.task_id && line.msg === "task message handled"),
+    );
+    expect(handled.redelivered).toBe(true);
   }, PROCESS_TEST_MS);
 
   test("writes the Case-ID of the request into its log lines for the task's processing", async () => {

@@ -10,11 +10,12 @@ export async function startWorkerProcess(env: Record<string, string>) {
   const service = await startService(WORKER_ENTRY, { LOG_LEVEL: "info", RETRY_BASE_MS: "100", OUTBOX_POLL_MS: "100", ...env });
   return {
     ...service,
-    /** The JSON log lines written so far. */
+    /** The complete JSON log lines written so far (a line still being written is left for later). */
     lines: () =>
       service
         .logs()
         .split("\n")
+        .slice(0, -1)
         .filter((line) => line.startsWith("{"))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     task: async (taskId: string) => bodyOf<Task>(await fetch(`${service.url}/tasks/${taskId}`)),
