@@ -1,4 +1,5 @@
 import type { Suggestion } from "@w2meet/contracts";
+import { startFakeService } from "@w2meet/kit/testing";
 
 type Answer = { status: number; body: unknown };
 
@@ -7,33 +8,26 @@ type Answer = { status: number; body: unknown };
  * worker alone. `answer` decides each reply; every request's query and case id are recorded.
  */
 export function startSuggestionsStub(answer: (query: URLSearchParams) => Answer = suggestionsOf(SLOT)) {
-  const requests: { query: URLSearchParams; caseId: string | null }[] = [];
-  let decide = answer;
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch(request) {
-      const url = new URL(request.url);
-      if (url.pathname === "/health/live") return Response.json({ status: "alive" });
-      if (url.pathname !== "/suggestions") return Response.json({ status: 404 }, { status: 404 });
-      requests.push({ query: url.searchParams, caseId: request.headers.get("case-id") });
-      const { status, body } = decide(url.searchParams);
-      return Response.json(body, { status });
-    },
-  });
+  const fake = startFakeService({ path: "/suggestions", answer: reply(answer) });
   return {
-    url: `http://127.0.0.1:${server.port}`,
-    requests,
+    url: fake.url,
+    requests: fake.calls,
     answerWith(next: (query: URLSearchParams) => Answer) {
-      decide = next;
+      fake.answerWith(reply(next));
     },
     /** Goes back to the answer the stub started with. */
     reset() {
-      decide = answer;
+      fake.answerWith(reply(answer));
     },
-    stop: () => server.stop(true),
+    stop: fake.stop,
   };
 }
+
+/** Sends what `decide` makes of the query as a JSON reply. */
+const reply = (decide: (query: URLSearchParams) => Answer) => (url: URL) => {
+  const { status, body } = decide(url.searchParams);
+  return Response.json(body, { status });
+};
 
 /** A Wednesday 10:00–11:00 slot for everyone asked. */
 export const SLOT: Pick<Suggestion, "day" | "slot" | "preference"> = { day: "wednesday", slot: [10, 11], preference: "first" };

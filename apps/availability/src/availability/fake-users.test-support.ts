@@ -1,4 +1,5 @@
 import type { UserAvailability } from "@w2meet/contracts";
+import { startFakeService } from "@w2meet/kit/testing";
 import { normalizeWeek, type Week } from "@w2meet/schedule";
 
 /** A person the fake users service knows. */
@@ -14,20 +15,10 @@ export const person = (email: string, week: Partial<Week>, preference: UserAvail
  */
 export function startFakeUsers(people: UserAvailability[]) {
   const byEmail = new Map(people.map((p) => [p.email, p]));
-  const calls: { caseId: string | null; users: string | null }[] = [];
-  let failure: { status: number; body: unknown } | undefined;
-  let hanging = false;
-  const held: (() => void)[] = [];
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch(request) {
-      const url = new URL(request.url);
-      if (url.pathname === "/health/live") return Response.json({ status: "alive" });
-      if (url.pathname !== "/users/availability") return new Response(null, { status: 404 });
-      calls.push({ caseId: request.headers.get("case-id"), users: url.searchParams.get("users") });
-      if (hanging) return new Promise<Response>((resolve) => held.push(() => resolve(new Response(null, { status: 204 }))));
-      if (failure) return Response.json(failure.body, { status: failure.status });
+  return startFakeService({
+    path: "/users/availability",
+    record: (url) => ({ users: url.searchParams.get("users") }),
+    answer(url) {
       const emails = (url.searchParams.get("users") ?? "").split(",");
       return Response.json({
         users: emails.flatMap((email) => byEmail.get(email) ?? []),
@@ -35,21 +26,5 @@ export function startFakeUsers(people: UserAvailability[]) {
       });
     },
   });
-  return {
-    url: `http://127.0.0.1:${server.port}`,
-    calls,
-    /** Answer every group call with this status and body from now on. */
-    failWith(status: number, body: unknown = { status, detail: "failing on purpose" }) {
-      failure = { status, body };
-    },
-    /** Hold every group call unanswered until `stop`. */
-    hang() {
-      hanging = true;
-    },
-    stop() {
-      for (const release of held) release();
-      return server.stop(true);
-    },
-  };
 }
 export type FakeUsers = ReturnType<typeof startFakeUsers>;
