@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { createTestDatabase, startService, type RunningService } from "../packages/kit/src/testing.ts";
+import { SERVICE_RUNTIME_ENV } from "../scripts/runtime-env.ts";
 
 const ROOT = join(import.meta.dir, "..");
 
@@ -26,7 +27,7 @@ export async function startNativeSystem(run: string, extraEnv: Record<string, st
   };
   try {
     const entry = (app: string) => join(ROOT, "apps", app, "src", "index.ts");
-    const quiet = { LOG_LEVEL: "warn", ...extraEnv };
+    const quiet = { ...SERVICE_RUNTIME_ENV, LOG_LEVEL: "warn", ...extraEnv };
     const users = await startService(entry("users"), { ...quiet, DATABASE_URL: database.url, CACHE_PREFIX: `bench:${run}:` });
     started.push(users);
     const availability = await startService(entry("availability"), { ...quiet, USERS_URL: users.url });

@@ -1,12 +1,17 @@
 // `bun run start`: every service as a native Bun process on its contract port; Ctrl-C stops them all.
 import { readdirSync, existsSync } from "node:fs";
+import { SERVICE_RUNTIME_ENV } from "./runtime-env.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const services = readdirSync(`${root}apps`).filter((name) => existsSync(`${root}apps/${name}/src/index.ts`));
 
 const children = services.map((name) => ({
   name,
-  process: Bun.spawn(["bun", `apps/${name}/src/index.ts`], { cwd: root, stdio: ["ignore", "inherit", "inherit"] }),
+  process: Bun.spawn(["bun", `apps/${name}/src/index.ts`], {
+    cwd: root,
+    env: { ...SERVICE_RUNTIME_ENV, ...process.env },
+    stdio: ["ignore", "inherit", "inherit"],
+  }),
 }));
 console.log(`started ${services.join(", ")}; Ctrl-C stops them all`);
 

@@ -1,32 +1,50 @@
 import { errorFields, type Logger } from "@w2meet/kit";
 import { createSql } from "@w2meet/kit/postgres";
-import { createClient } from "redis";
-import type { Redis } from "./users/cache.ts";
+import { RedisClient } from "bun";
 import type { UsersConfig } from "./config.ts";
 
-/** Redis commands give up after this long, so a stalled Redis degrades to Postgres instead of hanging. */
-const REDIS_COMMAND_TIMEOUT_MS = 250;
+/** A Redis connection that keeps itself connected; `close()` ends it for good. */
+export type Redis = { readonly client: RedisClient; readonly connected: boolean; close(): void };
 
 /**
- * A Redis client that never blocks a request: commands fail at once while disconnected (no offline
- * queue) and after a short timeout otherwise, and it reconnects in the background with backoff.
+ * A Redis connection that never blocks a request: commands fail at once while it is disconnected (no
+ * offline queue), and it reconnects in the background with backoff, from the first failed connect on.
+ *
+ * Bun's own client, rather than node-redis: on the cache-hit path it halved the tail latency
+ * (p99 2.0–2.3 ms → 1.0–1.3 ms at 1,000 requests/s, BENCHMARKS.md).
  */
 export function createRedis(url: string, logger: Logger): Redis {
-  const redis = createClient({
-    url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: REDIS_COMMAND_TIMEOUT_MS },
-    socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) },
-  }) as unknown as Redis;
-  let lastError = -Infinity;
-  redis.on("error", (error: unknown) => {
-    if (performance.now() - lastError > 5000) {
-      lastError = performance.now();
-      logger.warn("redis connection error", { ...errorFields(error), stack: undefined });
+  const client = new RedisClient(url, { enableOfflineQueue: false, autoReconnect: false, connectionTimeout: 1000 });
+  let closing = false;
+  let failures = 0;
+  let lastWarning = -Infinity;
+  const connect = () => {
+    client.connect().then(
+      () => {
+        failures = 0;
+      },
+      () => {}, // onclose reports it and tries again
+    );
+  };
+  client.onclose = (error) => {
+    if (closing) return;
+    if (performance.now() - lastWarning > 5000) {
+      lastWarning = performance.now();
+      logger.warn("redis connection lost; reconnecting", { ...errorFields(error), stack: undefined });
     }
-  });
-  redis.connect().catch((error: unknown) => logger.warn("redis not reachable at start", { ...errorFields(error), stack: undefined }));
-  return redis;
+    setTimeout(connect, Math.min(50 * 2 ** failures++, 2000));
+  };
+  connect();
+  return {
+    client,
+    get connected() {
+      return client.connected;
+    },
+    close() {
+      closing = true;
+      client.close();
+    },
+  };
 }
 
 /** The clients of the users service, made from its settings. */

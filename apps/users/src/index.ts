@@ -14,7 +14,7 @@ try {
     port: config.PORT,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    close: [() => clients.sql.end({ timeout: 5 }), () => clients.redis.quit().catch(() => clients.redis.destroy())],
+    close: [() => clients.sql.end({ timeout: 5 }), async () => clients.redis.close()],
   });
 } catch (error) {
   failStart("users", error);

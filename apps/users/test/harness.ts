@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { buildUsersApp } from "../src/app.ts";
 import { createRedis } from "../src/clients.ts";
 import { loadUsersConfig } from "../src/config.ts";
-import type { Redis } from "../src/users/cache.ts";
+import type { Redis } from "../src/clients.ts";
 
 const MIGRATIONS = new URL("../migrations", import.meta.url).pathname;
 
@@ -51,7 +51,10 @@ export const ada = {
 
 /** Removes this test file's cache entries (and nobody else's). */
 export async function clearCache(redis: Redis, prefix: string) {
-  for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
-    if ((keys as string[]).length) await redis.del(keys as string[]);
-  }
+  let cursor = "0";
+  do {
+    const [next, keys] = (await redis.client.send("SCAN", [cursor, "MATCH", `${prefix}*`, "COUNT", "1000"])) as [string, string[]];
+    if (keys.length) await redis.client.send("DEL", keys);
+    cursor = next;
+  } while (cursor !== "0");
 }

@@ -8,12 +8,12 @@ import { clearCache, uniquePrefix } from "../../test/harness.ts";
 const logger = createLogger({ service: "users", level: "error" });
 const redis = createRedis(TEST_REDIS_URL, logger);
 const prefix = uniquePrefix();
-const cache = createAvailabilityCache({ redis, prefix, ttlSeconds: 60, logger });
+const cache = createAvailabilityCache({ redis: redis.client, prefix, ttlSeconds: 60, logger });
 
-beforeAll(() => waitFor(() => redis.isReady, { what: "redis" }));
+beforeAll(() => waitFor(() => redis.connected, { what: "redis" }));
 afterAll(async () => {
   await clearCache(redis, prefix);
-  await redis.quit();
+  redis.close();
 });
 
 test("keeps the newer of two writes whatever order they arrive in", async () => {
@@ -35,7 +35,7 @@ test("a forgotten user stays forgotten against an older fill but not a newer wri
 
 test("entries expire after the TTL", async () => {
   await cache.put("c@x.io", 1, "{}");
-  const ttl = await redis.ttl(`${prefix}user:c@x.io:availability`);
+  const ttl = await redis.client.ttl(`${prefix}user:c@x.io:availability`);
   expect(ttl).toBeGreaterThan(0);
   expect(ttl).toBeLessThanOrEqual(60);
 });

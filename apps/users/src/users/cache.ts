@@ -1,5 +1,5 @@
-import type { RedisClientType } from "redis";
-import { errorFields, type Logger } from "@w2meet/kit";
+import type { RedisClient } from "bun";
+import { errorFields, withTimeout, type Logger } from "@w2meet/kit";
 
 // Entries are "<version>|<json>"; a tombstone (deleted user) is "<version>|". The script keeps an
 // entry only when it is newer than the one held, so writes and late cache fills cannot reorder.
@@ -12,7 +12,8 @@ end
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
 return 1`;
 
-export type Redis = RedisClientType<any, any, any, any, any>;
+/** Redis commands give up after this long, so a stalled Redis degrades to Postgres instead of hanging. */
+const COMMAND_TIMEOUT_MS = 250;
 
 /** What the cache knows of one user: their availability JSON, or nothing (miss, tombstone, Redis down). */
 export type CachedAvailability = string | null;
@@ -21,7 +22,7 @@ export type CachedAvailability = string | null;
  * Cache-aside store of users' availability answers in Redis. Every failure of Redis degrades to a
  * miss (reads) or a logged no-op (writes): Postgres stays the truth and keeps answering.
  */
-export function createAvailabilityCache(options: { redis: Redis; prefix: string; ttlSeconds: number; logger: Logger }) {
+export function createAvailabilityCache(options: { redis: RedisClient; prefix: string; ttlSeconds: number; logger: Logger }) {
   const { redis, prefix, ttlSeconds, logger } = options;
   const key = (email: string) => `${prefix}user:${email}:availability`;
   let lastWarning = -Infinity;
@@ -37,13 +38,14 @@ export function createAvailabilityCache(options: { redis: Redis; prefix: string;
     const json = entry.slice(entry.indexOf("|") + 1);
     return json || null;
   };
+  const timely = <T>(command: Promise<T>) => withTimeout(command, COMMAND_TIMEOUT_MS, `redis did not answer within ${COMMAND_TIMEOUT_MS} ms`);
   const putIfNewer = (email: string, version: bigint | number | string, json: string) =>
-    redis.eval(PUT_IF_NEWER, { keys: [key(email)], arguments: [String(version), json, String(ttlSeconds)] });
+    timely(redis.send("EVAL", [PUT_IF_NEWER, "1", key(email), String(version), json, String(ttlSeconds)]));
 
   return {
     async get(email: string): Promise<CachedAvailability> {
       try {
-        return payloadOf((await redis.get(key(email))) as string | null);
+        return payloadOf(await timely(redis.get(key(email))));
       } catch (error) {
         degrade("get", error);
         return null;
@@ -51,7 +53,7 @@ export function createAvailabilityCache(options: { redis: Redis; prefix: string;
     },
     async getMany(emails: readonly string[]): Promise<CachedAvailability[]> {
       try {
-        return ((await redis.mGet(emails.map(key))) as (string | null)[]).map(payloadOf);
+        return ((await timely(redis.send("MGET", emails.map(key)))) as (string | null)[]).map(payloadOf);
       } catch (error) {
         degrade("mget", error);
         return emails.map(() => null);
@@ -73,7 +75,7 @@ export function createAvailabilityCache(options: { redis: Redis; prefix: string;
         degrade("forget", error);
       }
     },
-    ping: () => redis.ping(),
+    ping: () => timely(redis.send("PING", [])),
   };
 }
 export type AvailabilityCache = ReturnType<typeof createAvailabilityCache>;

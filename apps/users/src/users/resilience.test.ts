@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { closedPortUrl, jsonRequest, waitFor } from "@w2meet/kit/testing";
+import { closedPortUrl, jsonRequest, startTcpProxy, TEST_REDIS_URL, waitFor } from "@w2meet/kit/testing";
 import { createSql } from "@w2meet/kit/postgres";
 import { ada, capturedLogger, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
 
@@ -23,7 +23,7 @@ describe("two replicas sharing Redis", () => {
     const prefix = uniquePrefix();
     const one = usersApp({ sql: db.sql, prefix });
     const two = usersApp({ sql: db.sql, prefix });
-    await waitFor(() => one.redis.isReady && two.redis.isReady, { what: "redis" });
+    await waitFor(() => one.redis.connected && two.redis.connected, { what: "redis" });
     try {
       await call(one.app, "POST", "/users", ada);
       const cached = await call(two.app, "GET", "/users/ada@example.com/availability");
@@ -48,7 +48,8 @@ describe("two replicas sharing Redis", () => {
       expect((await call(two.app, "GET", "/users/ada@example.com/availability")).body.preference).toBe("random");
     } finally {
       await db.sql`delete from users`;
-      await Promise.all([one.redis.quit(), two.redis.quit()]);
+      one.redis.close();
+      two.redis.close();
     }
   });
 });
@@ -73,7 +74,7 @@ describe("Redis unreachable", () => {
       expect(health.body.dependencies.redis.status).toBe("down");
       expect(lines.some((line) => line.msg === "cache unavailable")).toBe(true);
     } finally {
-      await redis.destroy();
+      redis.close();
     }
   });
 });
@@ -97,7 +98,36 @@ describe("Postgres unreachable", () => {
       expect(health.body.dependencies.postgres.status).toBe("down");
     } finally {
       await sql.end({ timeout: 0 });
-      await redis.quit();
+      redis.close();
+    }
+  });
+});
+
+describe("Redis lost and back", () => {
+  test("falls back to Postgres while Redis is away and serves cache hits again once it returns", async () => {
+    const proxy = startTcpProxy(TEST_REDIS_URL);
+    const { app, redis } = usersApp({ sql: db.sql, prefix: uniquePrefix(), redisUrl: proxy.url });
+    try {
+      await waitFor(() => redis.connected, { what: "redis through the proxy" });
+      await call(app, "POST", "/users", { ...ada, email: "flaky@example.com" });
+      expect((await call(app, "GET", "/users/flaky@example.com/availability")).headers.get("x-cache")).toBe("HIT");
+
+      proxy.cut();
+      await waitFor(() => !redis.connected, { what: "the connection to drop" });
+      const away = await call(app, "GET", "/users/flaky@example.com/availability");
+      expect(away.status).toBe(200);
+      expect(away.headers.get("x-cache")).toBe("MISS");
+      expect((await call(app, "GET", "/health")).body.status).toBe("degraded");
+
+      proxy.restore();
+      await waitFor(() => redis.connected, { what: "the client to reconnect" });
+      await call(app, "GET", "/users/flaky@example.com/availability");
+      expect((await call(app, "GET", "/users/flaky@example.com/availability")).headers.get("x-cache")).toBe("HIT");
+      expect((await call(app, "GET", "/health")).body.status).toBe("healthy");
+    } finally {
+      await db.sql`delete from users`;
+      redis.close();
+      proxy.stop();
     }
   });
 });

@@ -10,10 +10,10 @@ const prefix = uniquePrefix();
 beforeAll(async () => {
   db = await usersDatabase();
   ({ app, redis } = usersApp({ sql: db.sql, prefix }));
-  await waitFor(() => redis.isReady, { what: "redis" });
+  await waitFor(() => redis.connected, { what: "redis" });
 });
 afterAll(async () => {
-  await redis.quit();
+  redis.close();
   await db.close();
 });
 beforeEach(async () => {
