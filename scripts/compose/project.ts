@@ -26,13 +26,15 @@ export async function loadProject() {
   const serviceOf = (app: string) =>
     Object.entries(compose.services).find(([, service]) => buildOf(service)?.dockerfile === `apps/${app}/Dockerfile`)?.[0];
   const dockerfileOf = async (app: string) => parseDockerfile(await read(`apps/${app}/Dockerfile`));
-  /** The TypeBox object schemas an app's config.ts exports (e.g. UsersConfig), found by kind, not by name. */
-  const settingsOf = async (app: string): Promise<Settings[]> => {
+  /** The one TypeBox object schema an app's config.ts exports (e.g. UsersConfig), found by kind, not by name. */
+  const settingsOf = async (app: string): Promise<Settings> => {
     const module = await import(join(ROOT, "apps", app, "src", "config.ts"));
-    return Object.values(module).filter((value) => value && typeof value === "object" && (value as any)[KIND] === "Object") as Settings[];
+    const schemas = Object.values(module).filter((value) => value && typeof value === "object" && (value as any)[KIND] === "Object");
+    if (schemas.length !== 1) throw new Error(`apps/${app}/src/config.ts exports ${schemas.length} TypeBox object schemas, not one`);
+    return schemas[0] as Settings;
   };
   /** The port an app listens on under compose: its PORT setting there, else the config's default. */
   const listeningPort = async (app: string) =>
-    Number(asMapping(compose.services[serviceOf(app)!]!.environment).PORT ?? (await settingsOf(app))[0]?.properties.PORT?.default);
+    Number(asMapping(compose.services[serviceOf(app)!]!.environment).PORT ?? (await settingsOf(app)).properties.PORT?.default);
   return { composeText, compose, staticConfig, gateway, ignored, apps, serviceOf, dockerfileOf, settingsOf, listeningPort };
 }
