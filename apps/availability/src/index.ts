@@ -1,16 +1,10 @@
-import { createLogger, failStart, serveService } from "@w2meet/kit";
+import { createLogger, runService } from "@w2meet/kit";
 import { buildAvailabilityApp } from "./app.ts";
 import { createAvailabilityClients } from "./clients.ts";
 import { loadAvailabilityConfig } from "./config.ts";
 
-try {
+await runService("availability", () => {
   const config = loadAvailabilityConfig();
   const logger = createLogger({ service: "availability", level: config.LOG_LEVEL });
-  serveService(buildAvailabilityApp(config, createAvailabilityClients(config, logger)), {
-    port: config.PORT,
-    logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  });
-} catch (error) {
-  failStart("availability", error);
-}
+  return { app: buildAvailabilityApp(config, createAvailabilityClients(config, logger)), config, logger };
+});

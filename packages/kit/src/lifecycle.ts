@@ -42,3 +42,26 @@ export function failStart(service: string, error: unknown): never {
   console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", service, msg: "cannot start", ...errorFields(error), stack: undefined }));
   process.exit(1);
 }
+
+/** What a service's entry point has made once its settings are read and its clients are up. */
+export type StartedService = {
+  app: Elysia<any, any, any, any, any, any, any>;
+  config: { PORT: number; SHUTDOWN_TIMEOUT_MS: number };
+  logger: Logger;
+  /** Run in order after the last request on shutdown: background work, channels, pools. */
+  close?: (() => Promise<unknown>)[];
+};
+
+/**
+ * The whole of a service's `index.ts`: `start` reads the settings and makes the clients and the app;
+ * this serves it with graceful shutdown, or, when `start` throws (a malformed setting, a database it
+ * cannot reach), prints why as one log line and exits non-zero.
+ */
+export async function runService(name: string, start: () => Promise<StartedService> | StartedService): Promise<void> {
+  try {
+    const { app, config, logger, close } = await start();
+    serveService(app, { port: config.PORT, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, close });
+  } catch (error) {
+    failStart(name, error);
+  }
+}

@@ -60,6 +60,15 @@ export async function migrate(sql: Sql, options: { service: string; dir: string;
   });
 }
 
+/**
+ * Makes a service's database ready before it serves: created if missing (a first native start), then
+ * migrated with the `NNNN_name.sql` files of `dir`.
+ */
+export async function prepareDatabase(url: string, sql: Sql, options: { service: string; dir: string; logger?: Logger }): Promise<void> {
+  await ensureDatabase(url);
+  await migrate(sql, options);
+}
+
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "CONNECT_TIMEOUT",
   "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED",
