@@ -1,25 +1,8 @@
 // Schemas of the availability routes.
-import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { Type, type Static } from "@sinclair/typebox";
 import { GroupQuery } from "./group.ts";
 import { Email, UserAvailability } from "./users.ts";
-import { Preference, Week } from "./week.ts";
-
-/** One weekday, e.g. `"monday"`; Monday first is the order of every per-day answer. */
-export const Day = Type.Union([
-  Type.Literal("monday"), Type.Literal("tuesday"), Type.Literal("wednesday"), Type.Literal("thursday"),
-  Type.Literal("friday"), Type.Literal("saturday"), Type.Literal("sunday"),
-]);
-export type Day = Static<typeof Day>;
-
-/** An object with one `schema` value per weekday, all seven present. */
-const perDay = <T extends TSchema>(schema: T, description: string) =>
-  Type.Object(
-    {
-      monday: schema, tuesday: schema, wednesday: schema, thursday: schema,
-      friday: schema, saturday: schema, sunday: schema,
-    },
-    { description },
-  );
+import { Day, perDay, Preference, Week } from "./week.ts";
 
 /** A run of consecutive common free hours within one day: from `start` up to, not including, `end`. */
 export const Interval = Type.Object(
@@ -60,13 +43,11 @@ export type CommonAvailability = Static<typeof CommonAvailability>;
 /** Answer of `GET /availability/heatmap`. */
 export const AvailabilityHeatmap = Type.Object({
   users: Type.Array(Email, { description: "The group: distinct lower-cased emails in request order" }),
-  slots: perDay(
-    Type.Array(Type.Integer({ minimum: 0 }), { minItems: 24, maxItems: 24 }),
-    "Per day, 24 counts: how many members are free at each hour",
-  ),
-  free: perDay(
-    Type.Array(Type.Array(Type.String()), { minItems: 24, maxItems: 24 }),
-    "Per day, 24 lists: who is free at each hour, in request order",
-  ),
+  slots: perDay(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 24, maxItems: 24 }), {
+    description: "Per day, 24 counts: how many members are free at each hour",
+  }),
+  free: perDay(Type.Array(Type.Array(Type.String()), { minItems: 24, maxItems: 24 }), {
+    description: "Per day, 24 lists: who is free at each hour, in request order",
+  }),
 });
 export type AvailabilityHeatmap = Static<typeof AvailabilityHeatmap>;

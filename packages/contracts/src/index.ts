@@ -7,3 +7,4 @@ export * from "./query.ts";
 export * from "./availability.ts";
 export * from "./suggestions.ts";
 export * from "./tasks.ts";
+export * from "./text.ts";

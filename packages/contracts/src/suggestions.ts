@@ -1,10 +1,9 @@
 // Schemas of the suggestions routes.
 import { Type, type Static } from "@sinclair/typebox";
-import { Day } from "./availability.ts";
 import { GroupQuery, MAX_GROUP, MIN_GROUP } from "./group.ts";
 import { QueryInteger } from "./query.ts";
 import { Email } from "./users.ts";
-import { Preference } from "./week.ts";
+import { Day, Preference } from "./week.ts";
 
 /** Meeting lengths are whole hours: minutes, a multiple of this. */
 export const DURATION_STEP_MINUTES = 60;
@@ -32,9 +31,7 @@ export const SuggestionsQuery = Type.Object({
       description: `Meeting length in minutes, a multiple of ${DURATION_STEP_MINUTES}; a meeting lies within one day`,
     }),
   ),
-  limit: Type.Optional(
-    QueryInteger({ minimum: 1, maximum: MAX_SUGGESTIONS, default: 1, description: "Distinct slots per preference" }),
-  ),
+  limit: Type.Optional(QueryInteger({ minimum: 1, maximum: MAX_SUGGESTIONS, default: 1, description: "Distinct slots per preference" })),
   min_attendees: Type.Optional(
     QueryInteger({
       minimum: MIN_GROUP,
@@ -62,9 +59,7 @@ export const Suggestion = Type.Object(
     missing: Type.Array(Email, { description: "Who is not (only below everyone with min_attendees)" }),
   },
   {
-    examples: [
-      { day: "monday", slot: [9, 10], preference: "first", attendees: ["ada@example.com", "grace@example.com"], missing: [] },
-    ],
+    examples: [{ day: "monday", slot: [9, 10], preference: "first", attendees: ["ada@example.com", "grace@example.com"], missing: [] }],
   },
 );
 export type Suggestion = Static<typeof Suggestion>;

@@ -1,8 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
-import {
-  DEFAULT_DURATION_MINUTES, DURATION_STEP_MINUTES, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, Suggestion,
-} from "./suggestions.ts";
+import { DEFAULT_DURATION_MINUTES, DURATION_STEP_MINUTES, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, Suggestion } from "./suggestions.ts";
 import { Email } from "./users.ts";
+import { DisplayText } from "./text.ts";
 import { Preference } from "./week.ts";
 
 /** Where a task is in its life: queued → running → done | no_slot | failed (running may go back to queued to retry). */
@@ -31,7 +30,7 @@ export const CreateTask = Type.Object(
     userId2: Type.Optional(Email),
     preference: Type.Optional(Preference),
     duration: Type.Optional(MeetingMinutes),
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Summary of the invitation" })),
+    title: Type.Optional(DisplayText({ minLength: 1, maxLength: 200, description: "Summary of the invitation" })),
     notify: Type.Optional(Type.Boolean({ description: "Mail every attendee the invitation; false when absent" })),
   },
   {
@@ -68,9 +67,12 @@ export const Task = Type.Object({
   created_at: Type.String({ format: "date-time" }),
   updated_at: Type.String({ format: "date-time" }),
   result: Type.Optional(
-    Type.Object({ suggestion: Suggestion, invite_url: Type.String({ description: "The .ics invitation" }) }, {
-      description: "Present when done",
-    }),
+    Type.Object(
+      { suggestion: Suggestion, invite_url: Type.String({ description: "The .ics invitation" }) },
+      {
+        description: "Present when done",
+      },
+    ),
   ),
   error: Type.Optional(Type.String({ description: "Why the last attempt failed (final when failed)" })),
 });

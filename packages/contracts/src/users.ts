@@ -1,5 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { QueryInteger } from "./query.ts";
+import { DisplayText } from "./text.ts";
 import { Preference, Week, WeekInput } from "./week.ts";
 
 /** The shape of an email address (the same rule as the `email` format of the routes). */
@@ -9,6 +10,8 @@ export const EMAIL_PATTERN =
 /** An email address; compared case-insensitively and stored lower-case. */
 export const Email = Type.String({ format: "email", maxLength: 254, examples: ["ada@example.com"] });
 
+/** A name as a client sends it; answers keep the plain string so that names stored before the rule still read back. */
+const NameInput = DisplayText({ minLength: 1, maxLength: 200, examples: ["Ada Lovelace"] });
 const Name = Type.String({ minLength: 1, maxLength: 200, examples: ["Ada Lovelace"] });
 const Timestamp = Type.String({ format: "date-time", description: "ISO 8601, UTC" });
 
@@ -27,7 +30,7 @@ export type User = Static<typeof User>;
 export const CreateUser = Type.Object(
   {
     email: Email,
-    name: Name,
+    name: NameInput,
     availabilities: Type.Optional(WeekInput),
     preference: Type.Optional(Preference),
   },
@@ -37,7 +40,7 @@ export type CreateUser = Static<typeof CreateUser>;
 
 /** Body of `PUT /users/{email}`: the whole replaceable state of a user. */
 export const ReplaceUser = Type.Object(
-  { name: Name, availabilities: WeekInput, preference: Preference },
+  { name: NameInput, availabilities: WeekInput, preference: Preference },
   { additionalProperties: false },
 );
 export type ReplaceUser = Static<typeof ReplaceUser>;
@@ -46,7 +49,13 @@ export const UserParams = Type.Object({ email: Email });
 
 export const ListUsersQuery = Type.Object({
   limit: Type.Optional(QueryInteger({ minimum: 1, maximum: 100, default: 20 })),
-  cursor: Type.Optional(Type.String({ maxLength: 400, description: "`next_cursor` of the previous page" })),
+  cursor: Type.Optional(
+    Type.String({
+      maxLength: 400,
+      pattern: "^[A-Za-z0-9_-]*$",
+      description: "`next_cursor` of the previous page (base64url); empty for the first",
+    }),
+  ),
 });
 export type ListUsersQuery = Static<typeof ListUsersQuery>;
 

@@ -1,38 +1,36 @@
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type ObjectOptions, type Static, type TLiteral, type TSchema } from "@sinclair/typebox";
+
+/** The days of a week, Monday first: the order of every per-day answer, and of the schedule's masks. */
+export const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+
+/** One literal schema per value of a tuple, typed as a tuple, for `Type.Union`. */
+const literals = <T extends readonly string[]>(values: T) =>
+  values.map((value) => Type.Literal(value)) as unknown as { -readonly [K in keyof T]: TLiteral<T[K] & string> };
+
+/** One weekday, e.g. `"monday"`. */
+export const Day = Type.Union(literals(DAYS));
+export type Day = (typeof DAYS)[number];
+
+/** An object with one `schema` value per weekday, in order. */
+export const perDay = <T extends TSchema>(schema: T, options: ObjectOptions = {}) =>
+  Type.Object(Object.fromEntries(DAYS.map((day) => [day, schema])) as Record<Day, T>, options);
 
 /** The start hour (0–23) of a free one-hour slot. */
 export const Hour = Type.Integer({ minimum: 0, maximum: 23, description: "Start hour of a free one-hour slot" });
-
-const hours = Type.Array(Hour, { maxItems: 168 });
-const inputDay = Type.Optional(hours);
 
 /**
  * A week as a client sends it: a missing day means no free hours; unknown days are rejected.
  * Hours are deduplicated and sorted by the receiver.
  */
-export const WeekInput = Type.Object(
-  {
-    monday: inputDay, tuesday: inputDay, wednesday: inputDay, thursday: inputDay,
-    friday: inputDay, saturday: inputDay, sunday: inputDay,
-  },
-  {
-    additionalProperties: false,
-    description: "Free one-hour slots per weekday (start hours 0–23); a missing day has none",
-    examples: [{ monday: [9, 10, 11], tuesday: [14] }],
-  },
-);
+export const WeekInput = perDay(Type.Optional(Type.Array(Hour, { maxItems: 168 })), {
+  additionalProperties: false,
+  description: "Free one-hour slots per weekday (start hours 0–23); a missing day has none",
+  examples: [{ monday: [9, 10, 11], tuesday: [14] }],
+});
 export type WeekInput = Static<typeof WeekInput>;
 
-const outputDay = Type.Array(Hour);
-
 /** A week as the system answers it: all seven days, in order, hours ascending. */
-export const Week = Type.Object(
-  {
-    monday: outputDay, tuesday: outputDay, wednesday: outputDay, thursday: outputDay,
-    friday: outputDay, saturday: outputDay, sunday: outputDay,
-  },
-  { description: "Free one-hour slots per weekday, all seven days present" },
-);
+export const Week = perDay(Type.Array(Hour), { description: "Free one-hour slots per weekday, all seven days present" });
 export type Week = Static<typeof Week>;
 
 /** How a person likes meetings placed in the week. */

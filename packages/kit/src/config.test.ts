@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { Type } from "@sinclair/typebox";
-import { ConfigError, commonSettings, listSetting, loadConfig, portSetting, urlSetting } from "./config.ts";
+import { ConfigError, commonSettings, corsOf, listSetting, loadConfig, portSetting, urlSetting } from "./config.ts";
 
 const Settings = Type.Object({
   PORT: portSetting(3001),
@@ -10,7 +10,7 @@ const Settings = Type.Object({
 
 test("defaults every setting that is not given", () => {
   const config = loadConfig(Settings, {});
-  expect(config).toMatchObject({ PORT: 3001, REDIS_URL: "redis://127.0.0.1:6379", LOG_LEVEL: "info", CORS_ORIGINS: "" });
+  expect(config).toMatchObject({ PORT: 3001, REDIS_URL: "redis://127.0.0.1:6379", LOG_LEVEL: "info", CORS_ORIGINS: "", HOST: "0.0.0.0" });
   expect(Object.isFrozen(config)).toBe(true);
 });
 
@@ -19,7 +19,13 @@ test("converts numbers from the environment's text", () => {
 });
 
 test("rejects a malformed setting with a message naming the variable", () => {
-  for (const [variable, value] of [["PORT", "eighty"], ["PORT", "70000"], ["REDIS_URL", "http://x"], ["LOG_LEVEL", "loud"]] as const) {
+  for (const [variable, value] of [
+    ["PORT", "eighty"],
+    ["PORT", "70000"],
+    ["REDIS_URL", "http://x"],
+    ["LOG_LEVEL", "loud"],
+    ["HOST", "not a host"],
+  ] as const) {
     const attempt = () => loadConfig(Settings, { [variable]: value });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(variable);
@@ -29,4 +35,12 @@ test("rejects a malformed setting with a message naming the variable", () => {
 test("splits a comma-separated list setting", () => {
   expect(listSetting(" https://a.io, ,https://b.io ")).toEqual(["https://a.io", "https://b.io"]);
   expect(listSetting("")).toEqual([]);
+});
+
+test("reads the CORS settings: origins as a list, credentials off unless set", () => {
+  expect(corsOf(loadConfig(Type.Object(commonSettings), { CORS_ORIGINS: "https://a.example, https://b.example" }))).toEqual({
+    origins: ["https://a.example", "https://b.example"],
+    credentials: false,
+  });
+  expect(corsOf(loadConfig(Type.Object(commonSettings), { CORS_ALLOW_CREDENTIALS: "true" })).credentials).toBe(true);
 });

@@ -6,6 +6,7 @@ export const problemStatus = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   bad_gateway: 502,
   unavailable: 503,
   gateway_timeout: 504,
@@ -18,6 +19,7 @@ const titles: Record<ProblemCode, string> = {
   not_found: "Not found",
   conflict: "Conflict",
   payload_too_large: "Payload too large",
+  unsupported_media_type: "Unsupported media type",
   bad_gateway: "Bad gateway",
   unavailable: "Service unavailable",
   gateway_timeout: "Gateway timeout",
@@ -61,9 +63,6 @@ export const invalid = (errors: FieldError[], detail = "The request has invalid 
   new ProblemError("validation", detail, { errors });
 export const notFound = (detail: string, extras?: ProblemExtras) => new ProblemError("not_found", detail, extras);
 export const conflict = (detail: string) => new ProblemError("conflict", detail);
-/** A dependency the answer needs cannot be reached. */
-export const unavailable = (dependency: string, detail = `${dependency} is unreachable`) =>
-  new ProblemError("unavailable", detail);
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { ProblemError } from "./errors.ts";
+import type { ProblemError } from "./errors.ts";
 import { groupFromQuery, normalizeGroup } from "./group.ts";
 
 const problemOf = (run: () => unknown) => {

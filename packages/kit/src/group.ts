@@ -21,13 +21,23 @@ export function normalizeGroup(entries: readonly string[], field: string): strin
   return [...emails];
 }
 
-/** The group a query names: `users=a,b,...`, or the seed system's `userId1` and `userId2`. */
-export function groupFromQuery(query: GroupQuery): string[] {
-  if (query.users !== undefined) return normalizeGroup(query.users.split(",").filter((e) => e.trim()), "users");
-  if (query.userId1 !== undefined || query.userId2 !== undefined) {
-    const missing = (["userId1", "userId2"] as const).filter((key) => !query[key]);
+/**
+ * The group a request names: a list of emails (`users`), or the seed system's `userId1` and `userId2`,
+ * which come together. `hint` says how to name a group when neither is given.
+ */
+export function groupOf(
+  named: { users?: readonly string[]; userId1?: string; userId2?: string },
+  hint = "Name the group with users=email,email,...",
+): string[] {
+  if (named.users !== undefined) return normalizeGroup(named.users, "users");
+  if (named.userId1 !== undefined || named.userId2 !== undefined) {
+    const missing = (["userId1", "userId2"] as const).filter((key) => !named[key]);
     if (missing.length) throw invalid(missing.map((path) => ({ path, message: "Required with the other userId" })));
-    return normalizeGroup([query.userId1!, query.userId2!], "users");
+    return normalizeGroup([named.userId1!, named.userId2!], "users");
   }
-  throw invalid([{ path: "users", message: "Name the group with users=email,email,..." }]);
+  throw invalid([{ path: "users", message: hint }]);
 }
+
+/** The group a query names: `users=a,b,...`, or the seed system's `userId1` and `userId2`. */
+export const groupFromQuery = (query: GroupQuery): string[] =>
+  groupOf({ ...query, users: query.users?.split(",").filter((entry) => entry.trim()) });

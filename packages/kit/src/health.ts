@@ -26,7 +26,12 @@ async function probe(name: string, dependency: DependencyCheck): Promise<Depende
   try {
     const answer = await withTimeout(dependency.check(), CHECK_TIMEOUT_MS, `${name} did not answer within ${CHECK_TIMEOUT_MS} ms`);
     const detail = (answer as { detail?: unknown } | null)?.detail;
-    return { status: "up", response_time_ms: elapsed(started), required: dependency.required, ...(typeof detail === "string" && { detail }) };
+    return {
+      status: "up",
+      response_time_ms: elapsed(started),
+      required: dependency.required,
+      ...(typeof detail === "string" && { detail }),
+    };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return { status: "down", response_time_ms: elapsed(started), required: dependency.required, detail };

@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { createServiceClient } from "./http-client.ts";
-import { ProblemError } from "./errors.ts";
-import { closedPortUrl } from "./testing.ts";
+import type { ProblemError } from "./errors.ts";
+import { closedPortUrl } from "@w2meet/testing";
 
 const seen: (string | null)[] = [];
 const downstream = Bun.serve({

@@ -1,37 +1,85 @@
-import { CASE_ID_HEADER } from "./case-id.ts";
+import { CASE_ID_HEADER } from "./plugins/case-id.ts";
 import { ProblemError } from "./errors.ts";
+import { createReplicaSet, type Resolver } from "./replicas.ts";
 
 export type ServiceAnswer<T> = { status: number; body: T };
 
+/** What a client needs to reach another service, given to it once. */
+export type ServiceClientOptions = {
+  name: string;
+  baseUrl: string;
+  timeoutMs?: number;
+  /** Every address of the base URL's host; the system's DNS unless a test passes its own. */
+  resolve?: Resolver;
+  /** How often the addresses are asked for again. */
+  refreshMs?: number;
+};
+
 /**
- * One GET to another service with the case id, through Bun's pooled keep-alive fetch and a timeout.
- * Unreachable or too slow → 503 problem naming the service.
+ * Another service behind one base URL, spread over every replica its host name resolves to. Plain
+ * http only: an https base keeps its host name, which TLS needs, and goes to whatever it resolves to.
  */
-export async function callService(
-  target: { name: string; base: string; timeoutMs: number },
-  path: string,
-  caseId: string,
-): Promise<Response> {
-  try {
-    return await fetch(target.base + path, {
-      headers: { [CASE_ID_HEADER]: caseId, accept: "application/json" },
-      signal: AbortSignal.timeout(target.timeoutMs),
-    });
-  } catch (error) {
-    const reason = error instanceof Error && error.name === "TimeoutError" ? `did not answer within ${target.timeoutMs} ms` : "is unreachable";
-    throw new ProblemError("unavailable", `The ${target.name} service ${reason}`);
+function serviceTarget(options: ServiceClientOptions) {
+  const url = new URL(options.baseUrl);
+  const prefix = url.pathname.replace(/\/+$/, "");
+  const port = url.port ? `:${url.port}` : "";
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const spread = url.protocol === "http:";
+  const replicas = createReplicaSet(host, {
+    resolve: spread ? options.resolve : async () => [host],
+    refreshMs: options.refreshMs,
+  });
+  return {
+    name: options.name,
+    timeoutMs: options.timeoutMs ?? 2000,
+    /** The base URL's host:port, sent as Host whichever replica a call goes to. */
+    host: url.host,
+    replicas,
+    urlAt: (address: string, path: string) => `${url.protocol}//${address.includes(":") ? `[${address}]` : address}${port}${prefix}${path}`,
+  };
+}
+type ServiceTarget = ReturnType<typeof serviceTarget>;
+
+/**
+ * One GET to another service with the case id, through Bun's pooled keep-alive fetch (one pool per
+ * replica address) and a timeout for the whole call. The replica is the one with the fewest calls under
+ * way; one that cannot be connected to is left out and the call goes to the next. Unreachable (no
+ * replica answers) or too slow → 503 problem naming the service. A timeout is not retried: the callee
+ * may still be working on it.
+ */
+export async function callService(target: ServiceTarget, path: string, caseId?: string): Promise<Response> {
+  const unreachable = () => new ProblemError("unavailable", `The ${target.name} service is unreachable`);
+  const signal = AbortSignal.timeout(target.timeoutMs);
+  const tried = new Set<string>();
+  for (;;) {
+    const address = await target.replicas.pick(tried).catch(() => undefined);
+    if (address === undefined) throw unreachable();
+    tried.add(address);
+    try {
+      return await fetch(target.urlAt(address, path), {
+        // Only GETs are made, so a call that failed before any answer is safe to send to another replica.
+        method: "GET",
+        headers: { host: target.host, accept: "application/json", ...(caseId && { [CASE_ID_HEADER]: caseId }) },
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted || (error instanceof Error && error.name === "TimeoutError")) {
+        throw new ProblemError("unavailable", `The ${target.name} service did not answer within ${target.timeoutMs} ms`);
+      }
+      await target.replicas.failedToConnect(address);
+    } finally {
+      target.replicas.done(address);
+    }
   }
 }
 
 /**
- * A JSON client of another W2Meet service: keep-alive (Bun's pooled fetch), a timeout, and the
- * case id on every call. Unreachable or too slow → 503 problem; a 5xx answer → 502 problem;
- * any other answer is returned for the caller to interpret.
+ * A JSON client of another W2Meet service: keep-alive (Bun's pooled fetch), calls spread over every
+ * replica, a timeout, and the case id on every call. Unreachable or too slow → 503 problem; a 5xx
+ * answer → 502 problem; any other answer is returned for the caller to interpret.
  */
-export function createServiceClient(options: { name: string; baseUrl: string; timeoutMs?: number }) {
-  const base = options.baseUrl.replace(/\/+$/, "");
-  const timeoutMs = options.timeoutMs ?? 2000;
-  const target = { name: options.name, base, timeoutMs };
+export function createServiceClient(options: ServiceClientOptions) {
+  const target = serviceTarget(options);
   return {
     name: options.name,
     target,
@@ -47,9 +95,9 @@ export function createServiceClient(options: { name: string; baseUrl: string; ti
         throw new ProblemError("bad_gateway", `The ${options.name} service answered with a body that is not JSON`);
       }
     },
-    /** Resolves when the service's liveness route answers 200; for health checks. */
+    /** Resolves when a replica's liveness route answers 200; for health checks. */
     async live(): Promise<void> {
-      const response = await fetch(`${base}/health/live`, { signal: AbortSignal.timeout(timeoutMs) });
+      const response = await callService(target, "/health/live");
       await response.body?.cancel();
       if (!response.ok) throw new Error(`${options.name} answered ${response.status}`);
     },

@@ -1,5 +1,5 @@
-import type { Elysia } from "elysia";
-import { BODY_LIMIT_BYTES } from "./service.ts";
+import type { AnyElysia } from "elysia";
+import { BODY_LIMIT_BYTES } from "./body.ts";
 import { withTimeout } from "./health.ts";
 import { errorFields, type Logger } from "./logger.ts";
 
@@ -8,15 +8,26 @@ import { errorFields, type Logger } from "./logger.ts";
 export const IDLE_TIMEOUT_SECONDS = 120;
 
 /**
- * Listens on `port` and stops gracefully on SIGTERM/SIGINT: no new connections, in-flight requests
+ * Bun's own body limit, a backstop well above the kit's: the kit reads every body itself and answers a
+ * larger one with its 413 problem (case id included), which Bun's bare 413 would not carry. Only a
+ * declared Content-Length above this gets Bun's 413, before any JavaScript runs.
+ */
+export const BUN_BODY_LIMIT_BYTES = 16 * BODY_LIMIT_BYTES;
+
+/** How every service listens; exported so tests serve an app exactly as the services do. */
+export const listenOptions = (port: number, hostname = "0.0.0.0") =>
+  ({ port, hostname, idleTimeout: IDLE_TIMEOUT_SECONDS, maxRequestBodySize: BUN_BODY_LIMIT_BYTES }) as const;
+
+/**
+ * Listens on `host`:`port` and stops gracefully on SIGTERM/SIGINT: no new connections, in-flight requests
  * finish within `shutdownTimeoutMs`, then every `close` runs (pools, channels) and the process exits.
  */
-export function serveService(
-  app: Elysia<any, any, any, any, any, any, any>,
-  options: { port: number; logger: Logger; shutdownTimeoutMs: number; close?: (() => Promise<unknown>)[] },
+function serveService(
+  app: AnyElysia,
+  options: { port: number; host: string; logger: Logger; shutdownTimeoutMs: number; close?: (() => Promise<unknown>)[] },
 ) {
-  app.listen({ port: options.port, hostname: "0.0.0.0", idleTimeout: IDLE_TIMEOUT_SECONDS, maxRequestBodySize: BODY_LIMIT_BYTES });
-  options.logger.info("listening", { port: options.port });
+  app.listen(listenOptions(options.port, options.host));
+  options.logger.info("listening", { host: options.host, port: options.port });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -38,15 +49,24 @@ export function serveService(
 }
 
 /** Prints a start-up failure (e.g. a malformed setting) as one log line and exits non-zero. */
-export function failStart(service: string, error: unknown): never {
-  console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", service, msg: "cannot start", ...errorFields(error), stack: undefined }));
+function failStart(service: string, error: unknown): never {
+  console.error(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: "error",
+      service,
+      msg: "cannot start",
+      ...errorFields(error),
+      stack: undefined,
+    }),
+  );
   process.exit(1);
 }
 
 /** What a service's entry point has made once its settings are read and its clients are up. */
 export type StartedService = {
-  app: Elysia<any, any, any, any, any, any, any>;
-  config: { PORT: number; SHUTDOWN_TIMEOUT_MS: number };
+  app: AnyElysia;
+  config: { HOST: string; PORT: number; SHUTDOWN_TIMEOUT_MS: number };
   logger: Logger;
   /** Run in order after the last request on shutdown: background work, channels, pools. */
   close?: (() => Promise<unknown>)[];
@@ -60,7 +80,7 @@ export type StartedService = {
 export async function runService(name: string, start: () => Promise<StartedService> | StartedService): Promise<void> {
   try {
     const { app, config, logger, close } = await start();
-    serveService(app, { port: config.PORT, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, close });
+    serveService(app, { port: config.PORT, host: config.HOST, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, close });
   } catch (error) {
     failStart(name, error);
   }

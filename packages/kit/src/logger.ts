@@ -14,7 +14,7 @@ export interface Logger {
 }
 
 export type LogSink = (line: string) => void;
-const stdoutSink: LogSink = (line) => process.stdout.write(line + "\n");
+const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
 
 /** A JSON-lines logger for one service. */
 export function createLogger(options: { service: string; level?: LogLevel; sink?: LogSink }, bound: LogFields = {}): Logger {

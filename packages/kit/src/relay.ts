@@ -1,6 +1,6 @@
 import type { Problem } from "@w2meet/contracts";
 import { ProblemError, problemStatus, type ProblemCode } from "./errors.ts";
-import { callService, createServiceClient } from "./http-client.ts";
+import { callService, createServiceClient, type ServiceClientOptions } from "./http-client.ts";
 
 /** An answer of another service: its body on success, its problem details otherwise. */
 export type RelayedAnswer<T> = { ok: true; status: number; body: T } | { ok: false; status: number; problem: Problem };
@@ -14,10 +14,9 @@ const isProblem = (body: unknown): body is Problem =>
  * that an error answer in problem details is returned with its status, 5xx included, rather than
  * folded into a 502. An error answer that is not problem details is a 502 problem.
  */
-export function createRelayingClient(options: { name: string; baseUrl: string; timeoutMs?: number }) {
+export function createRelayingClient(options: ServiceClientOptions) {
   const client = createServiceClient(options);
-  const badGateway = (status: number, why = "") =>
-    new ProblemError("bad_gateway", `The ${options.name} service answered ${status}${why}`);
+  const badGateway = (status: number, why = "") => new ProblemError("bad_gateway", `The ${options.name} service answered ${status}${why}`);
   return {
     ...client,
     async get<T>(path: string, caseId: string): Promise<RelayedAnswer<T>> {

@@ -1,35 +1,44 @@
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { Type } from "@sinclair/typebox";
 import { createLogger } from "./logger.ts";
 import { createService } from "./service.ts";
-import { waitFor } from "./testing.ts";
+import { waitFor } from "@w2meet/testing";
 
-const quiet = createLogger({ service: "test", level: "error" });
-const preflight = (origin: string) =>
-  new Request("http://localhost/health", {
-    method: "OPTIONS",
-    headers: { origin, "access-control-request-method": "GET" },
-  });
-
-test("allows only the configured origins", async () => {
-  const app = createService({ name: "test", description: "t", logger: quiet, corsOrigins: ["https://app.example"] });
-  const allowed = await app.handle(preflight("https://app.example"));
-  expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example");
-  const refused = await app.handle(preflight("https://evil.example"));
-  expect(refused.headers.get("access-control-allow-origin")).not.toBe("https://evil.example");
-});
-
-test("sends no CORS headers when no origin is configured", async () => {
-  const app = createService({ name: "test", description: "t", logger: quiet });
-  const response = await app.handle(new Request("http://localhost/health/live", { headers: { origin: "https://app.example" } }));
-  expect(response.headers.get("access-control-allow-origin")).toBeNull();
-});
-
-test("logs one JSON line per request with the case id, route, status and duration", async () => {
+describe("createService", () => {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ service: "test", sink: (line) => lines.push(JSON.parse(line)) });
-  const app = createService({ name: "test", description: "t", logger });
-  await app.handle(new Request("http://localhost/health/live", { headers: { "case-id": "line-1" } }));
-  // The line is written once the response has been handed back.
-  const line = await waitFor(() => lines.find((entry) => entry.case_id === "line-1"));
-  expect(line).toMatchObject({ service: "test", method: "GET", route: "/health/live", status: 200, duration_ms: expect.any(Number) });
+  const logger = createLogger({ service: "svc", sink: (line) => lines.push(JSON.parse(line)) });
+  const app = createService({ name: "svc", description: "A service", logger, cors: { origins: ["https://app.example"] } }).post(
+    "/things",
+    ({ body }) => body,
+    { body: Type.Object({ name: Type.String() }, { additionalProperties: false }) },
+  );
+  const call = (path: string, init: RequestInit = {}) => app.handle(new Request(`http://localhost${path}`, init));
+
+  test("composes every kit plugin: case id, problems, body limits, docs, health, metrics, CORS and the request log", async () => {
+    const refused = await call("/things", {
+      method: "POST",
+      headers: { "content-type": "application/json", "case-id": "c-1", origin: "https://app.example" },
+      body: "{}",
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("case-id")).toBe("c-1");
+    expect(refused.headers.get("content-type")).toBe("application/problem+json");
+    expect(refused.headers.get("access-control-allow-origin")).toBe("https://app.example");
+
+    const tooLarge = await call("/things", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(70_000) },
+      body: "x".repeat(70_000),
+    });
+    expect(tooLarge.status).toBe(413);
+
+    expect((await call("/health")).status).toBe(200);
+    expect((await call("/health/live")).status).toBe(200);
+    expect((await call("/docs")).headers.get("content-type")).toContain("text/html");
+    const document = (await (await call("/docs/json")).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/things", "/health"]));
+    expect(Object.keys(document.paths)).not.toContain("/metrics");
+    await waitFor(async () => (await (await call("/metrics")).text()).includes('route="/things"'), { what: "the metrics" });
+    expect(await waitFor(() => lines.find((line) => line.case_id === "c-1"))).toMatchObject({ status: 400, route: "/things" });
+  });
 });

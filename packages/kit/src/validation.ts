@@ -1,4 +1,4 @@
-import type { FieldError } from "@w2meet/contracts";
+import { DISPLAY_TEXT_PATTERN, DISPLAY_TEXT_RULE, type FieldError } from "@w2meet/contracts";
 
 type SchemaLike = {
   anyOf?: SchemaLike[];
@@ -7,6 +7,7 @@ type SchemaLike = {
   minimum?: number;
   maximum?: number;
   multipleOf?: number;
+  pattern?: string;
 };
 type ValueErrorLike = { path: string; message: string; schema?: SchemaLike };
 
@@ -33,6 +34,7 @@ function describe(error: ValueErrorLike): string {
   if (choices?.length && choices.every((choice) => typeof choice === "string")) return `Expected one of: ${choices.join(", ")}`;
   if (schema.type === "integer" || (schema.type === "number" && schema.multipleOf === 1)) return `Expected an integer${rangeOf(schema)}`;
   if (schema.type === "number") return `Expected a number${rangeOf(schema)}`;
+  if (schema.pattern === DISPLAY_TEXT_PATTERN && error.message.startsWith("Expected string to match")) return DISPLAY_TEXT_RULE;
   return error.message;
 }
 

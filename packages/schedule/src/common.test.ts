@@ -1,8 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { weekArb } from "./arbitraries.test-support.ts";
+import { weekArb, referenceCommon, referenceIntervals } from "@w2meet/testing";
 import { commonFreeHours, freeIntervals } from "./common.ts";
-import { referenceCommon, referenceIntervals } from "./reference.test-support.ts";
 import { emptyMask, maskToWeek, normalizeWeek, weekToMask } from "./week.ts";
 
 const userA = { monday: [9, 10, 11], tuesday: [14] };

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { weekArb } from "./arbitraries.test-support.ts";
+import { weekArb, referenceHeatmap } from "@w2meet/testing";
 import { heatmap } from "./heatmap.ts";
-import { referenceHeatmap } from "./reference.test-support.ts";
 import { DAYS, weekToMask } from "./week.ts";
 
 describe("heatmap", () => {

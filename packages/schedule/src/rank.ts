@@ -14,11 +14,7 @@ export const WINDOW_KEYS = DAYS.length * HOURS_PER_DAY;
  * grouped by attendee count (most attendees first), each group in week order.
  * When everyone must attend there is one group, read straight off the common free hours of each day.
  */
-export function qualifyingWindows(
-  people: readonly { mask: WeekMask }[],
-  duration: number,
-  minAttendees: number,
-): WindowKey[][] {
+export function qualifyingWindows(people: readonly { mask: WeekMask }[], duration: number, minAttendees: number): WindowKey[][] {
   if (minAttendees >= people.length) {
     const keys: WindowKey[] = [];
     for (let d = 0; d < DAYS.length; d++) {

@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { durationArb, membersArb, preferenceArb } from "./arbitraries.test-support.ts";
-import { referenceSuggest, type ReferenceMember } from "./reference.test-support.ts";
+import { durationArb, membersArb, preferenceArb, referenceSuggest, type ReferenceMember } from "@w2meet/testing";
 import { suggestSlots, type Member, type SuggestOptions } from "./suggest.ts";
 import { weekToMask } from "./week.ts";
 

@@ -132,7 +132,10 @@ describe("suggestSlots with minAttendees", () => {
 
 describe("suggestSlots edge cases", () => {
   test("fits a 24-hour meeting only at midnight on a fully free day", () => {
-    const people = [member("a@x.test", { tuesday: ALL_DAY, wednesday: ALL_DAY.slice(1) }), member("b@x.test", { tuesday: ALL_DAY, wednesday: ALL_DAY })];
+    const people = [
+      member("a@x.test", { tuesday: ALL_DAY, wednesday: ALL_DAY.slice(1) }),
+      member("b@x.test", { tuesday: ALL_DAY, wednesday: ALL_DAY }),
+    ];
     expect(suggestSlots(people, { durationHours: 24, preference: "first", limit: 5 })).toEqual([
       { day: "tuesday", slot: [0, 24], preference: "first", attendees: ["a@x.test", "b@x.test"], missing: [] },
     ]);

@@ -61,7 +61,7 @@ export function suggestSlots(members: readonly Member[], options: SuggestOptions
 }
 
 /** The members' preferences without repeats, in the order the members are listed. */
-export function distinctPreferences(members: readonly { preference: Preference }[]): Preference[] {
+function distinctPreferences(members: readonly { preference: Preference }[]): Preference[] {
   const preferences: Preference[] = [];
   for (const member of members) {
     if (!preferences.includes(member.preference)) preferences.push(member.preference);
@@ -77,16 +77,13 @@ function clampAttendees(requested: number | undefined, memberCount: number): num
 // Seeding hashes a string, so skip it for the common case where nobody prefers random.
 function lazyRandom(seed: string | undefined): () => number {
   let random: (() => number) | undefined;
-  return () => (random ??= seededRandom(seed ?? randomSeed()))();
+  return () => {
+    random ??= seededRandom(seed ?? randomSeed());
+    return random();
+  };
 }
 
-function describe(
-  key: WindowKey,
-  duration: number,
-  preference: Preference,
-  members: readonly Member[],
-  minAttendees: number,
-): Suggestion {
+function describe(key: WindowKey, duration: number, preference: Preference, members: readonly Member[], minAttendees: number): Suggestion {
   const dayIndex = Math.floor(key / HOURS_PER_DAY);
   const start = key - dayIndex * HOURS_PER_DAY;
   const attendees: string[] = [];
@@ -96,7 +93,7 @@ function describe(
   } else {
     const window = hoursMask(start, duration);
     for (const member of members) {
-      if ((((member.mask[dayIndex] ?? 0) & window) >>> 0) === window) attendees.push(member.email);
+      if (((member.mask[dayIndex] ?? 0) & window) >>> 0 === window) attendees.push(member.email);
       else missing.push(member.email);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { weekArb } from "./arbitraries.test-support.ts";
+import { weekArb } from "@w2meet/testing";
 import { DAYS, emptyMask, hoursMask, maskToWeek, normalizeWeek, weekToMask, windowStarts } from "./week.ts";
 
 const EMPTY_WEEK = { monday: [], tuesday: [], wednesday: [], thursday: [], friday: [], saturday: [], sunday: [] };

@@ -1,11 +1,7 @@
-/** The days of a week, Monday first; a day's index in this list is its index in a {@link WeekMask}. */
-export const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+import { DAYS, type Day, type Week } from "@w2meet/contracts";
 
-/** One day of the week, e.g. `"monday"`. */
-export type Day = (typeof DAYS)[number];
-
-/** Wire form of a week: for every day, the sorted, deduplicated start hours (0–23) of one-hour free slots. */
-export type Week = Record<Day, number[]>;
+// A day's index in DAYS is its index in a WeekMask.
+export { DAYS, type Day, type Week };
 
 /** Compact week: 7 day masks, bit h of day d set = free at hour h. Uint32Array of length 7. */
 export type WeekMask = Uint32Array;
@@ -54,7 +50,7 @@ export function normalizeWeek(week: Partial<Record<Day, readonly number[]>>): We
 }
 
 /** Lists the hours set in one day mask, ascending. */
-export function hoursOf(dayMask: number): number[] {
+function hoursOf(dayMask: number): number[] {
   const hours: number[] = [];
   let bits = dayMask & FULL_DAY;
   while (bits !== 0) {

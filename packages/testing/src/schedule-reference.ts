@@ -1,13 +1,18 @@
 /**
- * Test-only brute-force reference: the same domain rules as the package, on plain `Week` objects
+ * Brute-force reference of the schedule package: the same domain rules, on plain `Week` objects
  * with arrays and sets and no bit tricks, so property tests can compare the two.
  */
-import type { Interval } from "./common.ts";
-import type { Heatmap } from "./heatmap.ts";
-import type { Preference } from "./rank.ts";
-import { seededRandom } from "./random.ts";
-import type { SuggestOptions, Suggestion } from "./suggest.ts";
-import { DAYS, type Day, type Week } from "./week.ts";
+import {
+  DAYS,
+  seededRandom,
+  type Day,
+  type Heatmap,
+  type Interval,
+  type Preference,
+  type SuggestOptions,
+  type Suggestion,
+  type Week,
+} from "@w2meet/schedule";
 
 /** A member as the reference sees them: a plain week instead of a mask. */
 export type ReferenceMember = { email: string; week: Partial<Record<Day, readonly number[]>>; preference: Preference };
@@ -15,7 +20,7 @@ export type ReferenceMember = { email: string; week: Partial<Record<Day, readonl
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 /** Free hours of a possibly partial week, as a set per day. */
-export function hourSets(week: Partial<Record<Day, readonly number[]>>): Record<Day, Set<number>> {
+function hourSets(week: Partial<Record<Day, readonly number[]>>): Record<Day, Set<number>> {
   const sets = {} as Record<Day, Set<number>>;
   for (const day of DAYS) sets[day] = new Set(week[day] ?? []);
   return sets;
@@ -103,7 +108,12 @@ export function referenceSuggest(members: readonly ReferenceMember[], options: S
     else if (preference === "last") ranking = [...qualifying].reverse().sort(byCount);
     else {
       const counts = [...new Set(qualifying.map((w) => w.attendees.length))].sort((a, b) => b - a);
-      ranking = counts.flatMap((c) => shuffle(qualifying.filter((w) => w.attendees.length === c), random));
+      ranking = counts.flatMap((c) =>
+        shuffle(
+          qualifying.filter((w) => w.attendees.length === c),
+          random,
+        ),
+      );
     }
     for (const w of ranking.filter((w) => !chosen.has(w)).slice(0, limit)) {
       chosen.add(w);

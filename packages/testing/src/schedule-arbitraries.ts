@@ -1,8 +1,7 @@
-/** Test-only fast-check generators for weeks and groups of members. */
+/** fast-check generators for weeks and groups of members, for the schedule package's property tests. */
 import fc from "fast-check";
-import type { Preference } from "./rank.ts";
-import type { ReferenceMember } from "./reference.test-support.ts";
-import { DAYS, type Day } from "./week.ts";
+import { DAYS, type Day, type Preference } from "@w2meet/schedule";
+import type { ReferenceMember } from "./schedule-reference.ts";
 
 /** A possibly partial week as a client might send it. */
 export type LooseWeek = Partial<Record<Day, number[]>>;

@@ -1,7 +1,9 @@
+import { Elysia } from "elysia";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { answerOf, requestTiming } from "./request-timing.ts";
 
 /** Prometheus metrics of one service: its own registry, so several apps can live in one process. */
-export function createMetrics(service: string) {
+function createMetrics(service: string) {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -23,4 +25,20 @@ export function createMetrics(service: string) {
     },
   };
 }
-export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Prometheus metrics at `GET /metrics` (not routed by the gateway): requests counted and timed by method,
+ * route and status, and the process's own metrics.
+ */
+export function metrics(options: { service: string }) {
+  const { registry, observe } = createMetrics(options.service);
+  return new Elysia({ name: "kit.metrics", seed: options.service })
+    .use(requestTiming())
+    .onAfterResponse({ as: "global" }, (context) => {
+      const { status, route, durationMs } = answerOf(context);
+      observe(context.request.method, route, status, durationMs / 1000);
+    })
+    .get("/metrics", async () => new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }), {
+      detail: { hide: true },
+    });
+}

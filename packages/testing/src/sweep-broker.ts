@@ -1,0 +1,48 @@
+// Deletes the queues and exchanges that test and benchmark runs left on the local RabbitMQ.
+// Usage: bun packages/testing/src/sweep-broker.ts   (CI runs it before the tests)
+//
+// Every run names its topology with TEST_TOPOLOGY_PREFIX and removes it when it ends, but a run that is
+// killed cannot. Quorum queues keep files open in the broker, so enough leftovers exhaust its file
+// descriptors and it stops accepting connections. Only queues nobody consumes are removed, so a run in
+// progress elsewhere keeps its own. The names come from rabbitmqctl (AMQP cannot list them); the deletes
+// go over one AMQP connection, which is far quicker than a rabbitmqctl call per queue.
+import { $ } from "bun";
+import amqp from "amqplib";
+import { TEST_TOPOLOGY_PREFIX } from "./rabbit.ts";
+import { TEST_AMQP_URL } from "./servers.ts";
+
+const LIST_TIMEOUT = "60";
+
+async function listed(what: "list_queues" | "list_exchanges", columns: string[]): Promise<string[][]> {
+  const out = await $`timeout ${LIST_TIMEOUT} rabbitmqctl -q ${what} ${columns} --no-table-headers`.quiet();
+  return out
+    .text()
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => line.split("\t"));
+}
+
+/** Removes the leftover test topology; answers how many queues and exchanges went. */
+async function sweepTestTopology(): Promise<{ queues: number; exchanges: number }> {
+  const ours = (name: string | undefined): name is string => !!name?.startsWith(TEST_TOPOLOGY_PREFIX);
+  const queues = (await listed("list_queues", ["name", "consumers"]))
+    .filter(([name, consumers]) => ours(name) && consumers === "0")
+    .map(([name]) => name!);
+  const exchanges = (await listed("list_exchanges", ["name"])).map(([name]) => name).filter(ours);
+  if (queues.length === 0 && exchanges.length === 0) return { queues: 0, exchanges: 0 };
+  const connection = await amqp.connect(TEST_AMQP_URL, { timeout: 10_000 });
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue);
+    for (const exchange of exchanges) await channel.deleteExchange(exchange);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+  return { queues: queues.length, exchanges: exchanges.length };
+}
+
+if (import.meta.main) {
+  const swept = await sweepTestTopology();
+  console.log(`broker: removed ${swept.queues} leftover test queues and ${swept.exchanges} exchanges`);
+  process.exit(0);
+}
