@@ -1,7 +1,9 @@
 import { errorFields, type Logger } from "@w2meet/kit";
-import { createSql } from "@w2meet/kit/postgres";
+import { createSql, databaseDeadline, type Sql } from "@w2meet/kit/postgres";
 import { RedisClient } from "bun";
 import type { UsersConfig } from "./config.ts";
+import { createAvailabilityCache } from "./users/cache.ts";
+import { createInvalidationLedger } from "./users/invalidations.ts";
 
 /** A Redis connection that keeps itself connected; `close()` ends it for good. */
 export type Redis = { readonly client: RedisClient; readonly connected: boolean; close(): void };
@@ -47,11 +49,15 @@ export function createRedis(url: string, logger: Logger): Redis {
   };
 }
 
-/** The clients of the users service, made from its settings. */
-export function createUsersClients(config: UsersConfig, logger: Logger) {
-  return {
-    sql: createSql(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE }),
-    redis: createRedis(config.REDIS_URL, logger),
-    logger,
-  };
+/**
+ * The clients of the users service, made from its settings (tests may hand in a pool or a Redis of
+ * their own). The ledger must be started before the cache is used, and stopped before the pool ends.
+ */
+export function createUsersClients(config: UsersConfig, logger: Logger, given: { sql?: Sql; redis?: Redis } = {}) {
+  const sql = given.sql ?? createSql(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE, timeoutMs: config.DATABASE_TIMEOUT_MS });
+  const inTime = databaseDeadline("users database", config.DATABASE_TIMEOUT_MS);
+  const redis = given.redis ?? createRedis(config.REDIS_URL, logger);
+  const cache = createAvailabilityCache({ redis: redis.client, prefix: config.CACHE_PREFIX, ttlSeconds: config.CACHE_TTL_SECONDS, logger });
+  return { sql, inTime, redis, cache, ledger: createInvalidationLedger({ sql, inTime, cache, logger }), logger };
 }
+export type UsersClients = ReturnType<typeof createUsersClients>;

@@ -8,11 +8,17 @@ await runService("users", async () => {
   const config = loadUsersConfig();
   const logger = createLogger({ service: "users", level: config.LOG_LEVEL });
   const clients = createUsersClients(config, logger);
-  await prepareDatabase(config.DATABASE_URL, clients.sql, { service: "users", dir: new URL("../migrations", import.meta.url).pathname, logger });
+  await prepareDatabase(config.DATABASE_URL, clients.sql, {
+    service: "users",
+    dir: new URL("../migrations", import.meta.url).pathname,
+    adminUrl: config.DATABASE_ADMIN_URL,
+    logger,
+  });
+  await clients.ledger.start();
   return {
     app: buildUsersApp(config, clients),
     config,
     logger,
-    close: [() => clients.sql.end({ timeout: 5 }), async () => clients.redis.close()],
+    close: [() => clients.ledger.stop(), () => clients.sql.end({ timeout: 5 }), async () => clients.redis.close()],
   };
 });

@@ -1,9 +1,9 @@
 import { createLogger, type Logger } from "@w2meet/kit";
 import { migrate } from "@w2meet/kit/postgres";
-import { createTestDatabase, TEST_REDIS_URL } from "@w2meet/kit/testing";
+import { createTestDatabase, TEST_REDIS_URL, waitFor } from "@w2meet/testing";
 import postgres from "postgres";
 import { buildUsersApp } from "../src/app.ts";
-import { createRedis } from "../src/clients.ts";
+import { createUsersClients } from "../src/clients.ts";
 import { loadUsersConfig } from "../src/config.ts";
 import type { Redis } from "../src/clients.ts";
 
@@ -32,12 +32,33 @@ export function capturedLogger(): { logger: Logger; lines: Record<string, unknow
   return { lines, logger: createLogger({ service: "users", level: "debug", sink: (line) => lines.push(JSON.parse(line)) }) };
 }
 
-/** A users app over the given clients; each file uses its own cache prefix. */
-export function usersApp(options: { sql: postgres.Sql; redisUrl?: string; prefix: string; logger?: Logger; redis?: Redis }) {
+/**
+ * A users app over the given clients; each file uses its own cache prefix. Its invalidation ledger is
+ * started; `cacheReady()` waits until the app serves from its cache, `close()` stops it.
+ */
+export function usersApp(options: {
+  sql: postgres.Sql;
+  redisUrl?: string;
+  prefix: string;
+  logger?: Logger;
+  redis?: Redis;
+  env?: Record<string, string>;
+}) {
   const logger = options.logger ?? createLogger({ service: "users", level: "error" });
-  const config = loadUsersConfig({ CACHE_PREFIX: options.prefix, REDIS_URL: options.redisUrl ?? TEST_REDIS_URL });
-  const redis = options.redis ?? createRedis(config.REDIS_URL, logger);
-  return { app: buildUsersApp(config, { sql: options.sql, redis, logger }), redis };
+  const config = loadUsersConfig({ CACHE_PREFIX: options.prefix, REDIS_URL: options.redisUrl ?? TEST_REDIS_URL, ...options.env });
+  const clients = createUsersClients(config, logger, { sql: options.sql, redis: options.redis });
+  const started = clients.ledger.start();
+  return {
+    app: buildUsersApp(config, clients),
+    redis: clients.redis,
+    ledger: clients.ledger,
+    cacheReady: () => waitFor(() => clients.ledger.trusted, { what: "the cache to be trusted" }),
+    close: async () => {
+      await started;
+      await clients.ledger.stop();
+      clients.redis.close();
+    },
+  };
 }
 
 export const uniquePrefix = () => `test:${crypto.randomUUID().slice(0, 8)}:`;

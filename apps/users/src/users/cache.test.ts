@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createLogger } from "@w2meet/kit";
-import { TEST_REDIS_URL, waitFor } from "@w2meet/kit/testing";
+import { TEST_REDIS_URL, waitFor } from "@w2meet/testing";
 import { createRedis } from "../clients.ts";
 import { createAvailabilityCache } from "./cache.ts";
 import { clearCache, uniquePrefix } from "../../test/harness.ts";

@@ -1,5 +1,7 @@
 import type { RedisClient } from "bun";
+import type { UserAvailability } from "@w2meet/contracts";
 import { errorFields, withTimeout, type Logger } from "@w2meet/kit";
+import { normalizeWeek } from "@w2meet/schedule";
 
 // Entries are "<version>|<json>"; a tombstone (deleted user) is "<version>|". The script keeps an
 // entry only when it is newer than the one held, so writes and late cache fills cannot reorder.
@@ -15,18 +17,27 @@ return 1`;
 /** Redis commands give up after this long, so a stalled Redis degrades to Postgres instead of hanging. */
 const COMMAND_TIMEOUT_MS = 250;
 
+/** The JSON of one person's availability answer, as cached and as served (jsonb keeps no key order: restore the week's). */
+export const availabilityJson = (row: UserAvailability) =>
+  JSON.stringify({ email: row.email, availabilities: normalizeWeek(row.availabilities), preference: row.preference });
+
 /** What the cache knows of one user: their availability JSON, or nothing (miss, tombstone, Redis down). */
 export type CachedAvailability = string | null;
 
 /**
  * Cache-aside store of users' availability answers in Redis. Every failure of Redis degrades to a
- * miss (reads) or a logged no-op (writes): Postgres stays the truth and keeps answering.
+ * miss (reads) or a `false` (writes): Postgres stays the truth and keeps answering. `failures` counts
+ * them, so the invalidation ledger can tell that Redis may have missed a write since it last checked.
  */
 export function createAvailabilityCache(options: { redis: RedisClient; prefix: string; ttlSeconds: number; logger: Logger }) {
   const { redis, prefix, ttlSeconds, logger } = options;
   const key = (email: string) => `${prefix}user:${email}:availability`;
+  let failures = 0;
+  let onFailure = () => {};
   let lastWarning = -Infinity;
   const degrade = (operation: string, error: unknown) => {
+    failures++;
+    onFailure();
     // One line a second at most while Redis is down, not one per request.
     if (performance.now() - lastWarning > 1000) {
       lastWarning = performance.now();
@@ -38,44 +49,45 @@ export function createAvailabilityCache(options: { redis: RedisClient; prefix: s
     const json = entry.slice(entry.indexOf("|") + 1);
     return json || null;
   };
-  const timely = <T>(command: Promise<T>) => withTimeout(command, COMMAND_TIMEOUT_MS, `redis did not answer within ${COMMAND_TIMEOUT_MS} ms`);
-  const putIfNewer = (email: string, version: bigint | number | string, json: string) =>
-    timely(redis.send("EVAL", [PUT_IF_NEWER, "1", key(email), String(version), json, String(ttlSeconds)]));
+  /** Runs one command within the timeout; a failure is counted, logged and thrown on. */
+  const command = async <T>(operation: string, sent: () => Promise<T>): Promise<T> => {
+    try {
+      return await withTimeout(sent(), COMMAND_TIMEOUT_MS, `redis did not answer within ${COMMAND_TIMEOUT_MS} ms`);
+    } catch (error) {
+      degrade(operation, error);
+      throw error;
+    }
+  };
+  const putIfNewer = (operation: string, email: string, version: bigint | number | string, json: string) =>
+    command(operation, () => redis.send("EVAL", [PUT_IF_NEWER, "1", key(email), String(version), json, String(ttlSeconds)]));
+  const succeeded = (attempt: Promise<unknown>) =>
+    attempt.then(
+      () => true,
+      () => false,
+    );
 
   return {
+    /** How many Redis commands have failed so far. */
+    get failures() {
+      return failures;
+    },
+    /** Calls `listener` after every failed command (one listener: the invalidation ledger). */
+    onFailure(listener: () => void) {
+      onFailure = listener;
+    },
     async get(email: string): Promise<CachedAvailability> {
-      try {
-        return payloadOf(await timely(redis.get(key(email))));
-      } catch (error) {
-        degrade("get", error);
-        return null;
-      }
+      return payloadOf(await command("get", () => redis.get(key(email))).catch(() => null));
     },
     async getMany(emails: readonly string[]): Promise<CachedAvailability[]> {
-      try {
-        return ((await timely(redis.send("MGET", emails.map(key)))) as (string | null)[]).map(payloadOf);
-      } catch (error) {
-        degrade("mget", error);
-        return emails.map(() => null);
-      }
+      const entries = await command("mget", () => redis.send("MGET", emails.map(key)) as Promise<(string | null)[]>).catch(() => null);
+      return entries ? entries.map(payloadOf) : emails.map(() => null);
     },
-    /** Stores a user's availability JSON unless a newer version is held. */
-    async put(email: string, version: bigint | number | string, json: string): Promise<void> {
-      try {
-        await putIfNewer(email, version, json);
-      } catch (error) {
-        degrade("put", error);
-      }
-    },
-    /** Marks a user deleted at `version`, so no older fill can bring them back. */
-    async forget(email: string, version: bigint | number | string): Promise<void> {
-      try {
-        await putIfNewer(email, version, "");
-      } catch (error) {
-        degrade("forget", error);
-      }
-    },
-    ping: () => timely(redis.send("PING", [])),
+    /** Stores a user's availability JSON unless a newer version is held; false when Redis did not answer. */
+    put: (email: string, version: bigint | number | string, json: string): Promise<boolean> =>
+      succeeded(putIfNewer("put", email, version, json)),
+    /** Marks a user deleted at `version`, so no older fill can bring them back; false when Redis did not answer. */
+    forget: (email: string, version: bigint | number | string): Promise<boolean> => succeeded(putIfNewer("forget", email, version, "")),
+    ping: () => command("ping", () => redis.send("PING", [])),
   };
 }
 export type AvailabilityCache = ReturnType<typeof createAvailabilityCache>;

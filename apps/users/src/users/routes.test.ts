@@ -1,19 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { jsonRequest, waitFor } from "@w2meet/kit/testing";
+import { jsonRequest } from "@w2meet/testing";
 import { ada, clearCache, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
 
 let db: Awaited<ReturnType<typeof usersDatabase>>;
 let app: ReturnType<typeof usersApp>["app"];
+let users: ReturnType<typeof usersApp>;
 let redis: ReturnType<typeof usersApp>["redis"];
 const prefix = uniquePrefix();
 
 beforeAll(async () => {
   db = await usersDatabase();
-  ({ app, redis } = usersApp({ sql: db.sql, prefix }));
-  await waitFor(() => redis.connected, { what: "redis" });
+  users = usersApp({ sql: db.sql, prefix });
+  ({ app, redis } = users);
+  await users.cacheReady();
 });
 afterAll(async () => {
-  redis.close();
+  await users.close();
   await db.close();
 });
 beforeEach(async () => {
@@ -70,7 +72,13 @@ describe("POST /users", () => {
     expect(status).toBe(400);
     expect(body.type).toBe("urn:w2meet:problem:validation");
     expect(body.errors.map((e: { path: string }) => e.path)).toEqual([
-      "email", "name", "availabilities.funday", "availabilities.monday[0]", "availabilities.monday[1]", "availabilities.monday[2]", "preference",
+      "email",
+      "name",
+      "availabilities.funday",
+      "availabilities.monday[0]",
+      "availabilities.monday[1]",
+      "availabilities.monday[2]",
+      "preference",
     ]);
     expect(body.errors.find((e: { path: string }) => e.path === "preference").message).toBe("Expected one of: first, last, random");
     expect(await userCount()).toBe(0);
@@ -146,7 +154,11 @@ describe("GET, PUT and DELETE /users/{email}", () => {
 
   test("replaces name, week and preference", async () => {
     await call("POST", "/users", ada);
-    const { status, body } = await call("PUT", "/users/ada@example.com", { name: "Ada", availabilities: { friday: [8] }, preference: "random" });
+    const { status, body } = await call("PUT", "/users/ada@example.com", {
+      name: "Ada",
+      availabilities: { friday: [8] },
+      preference: "random",
+    });
     expect(status).toBe(200);
     expect(body).toMatchObject({ name: "Ada", availabilities: { ...emptyWeek, friday: [8] }, preference: "random" });
     expect(body.updated_at >= body.created_at).toBe(true);
@@ -177,7 +189,11 @@ describe("availability reads", () => {
     const miss = await call("GET", "/users/ada@example.com/availability");
     expect(miss.status).toBe(200);
     expect(miss.headers.get("x-cache")).toBe("MISS");
-    expect(miss.body).toEqual({ email: "ada@example.com", availabilities: { ...emptyWeek, monday: [9, 10, 11], tuesday: [14] }, preference: "last" });
+    expect(miss.body).toEqual({
+      email: "ada@example.com",
+      availabilities: { ...emptyWeek, monday: [9, 10, 11], tuesday: [14] },
+      preference: "last",
+    });
     const before = db.counter.queries;
     const hit = await call("GET", "/users/ADA@example.com/availability");
     expect(hit.headers.get("x-cache")).toBe("HIT");

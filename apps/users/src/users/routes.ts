@@ -1,7 +1,17 @@
 import {
-  CreateUser, GroupAvailability, GroupQuery, ListUsersQuery, Problem, ReplaceUser, User, UserAvailability, UserPage, UserParams,
+  CreateUser,
+  GroupAvailability,
+  GroupQuery,
+  ListUsersQuery,
+  Problem,
+  ReplaceUser,
+  User,
+  UserAvailability,
+  UserPage,
+  UserParams,
 } from "@w2meet/contracts";
 import { groupFromQuery, jsonResponse, notFound } from "@w2meet/kit";
+import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import * as users from "./service.ts";
 
@@ -72,8 +82,8 @@ export const usersRoutes = (deps: users.UsersDeps) =>
       },
       {
         params: UserParams,
-        response: { 400: Problem, 404: Problem },
-        detail: { tags, summary: "Delete a user", responses: { 204: { description: "Deleted" } } },
+        response: { 204: Type.Null({ description: "Deleted" }), 400: Problem, 404: Problem },
+        detail: { tags, summary: "Delete a user" },
       },
     )
     .get(
