@@ -1,8 +1,9 @@
-import { createService, listSetting, type Logger, type ServiceClient } from "@w2meet/kit";
+import { corsOf, createService, type Logger } from "@w2meet/kit";
+import type { RelayingClient } from "@w2meet/kit/relay";
 import { availabilityRoutes } from "./availability/routes.ts";
 import type { AvailabilityConfig } from "./config.ts";
 
-export type AvailabilityClients = { users: ServiceClient; logger: Logger };
+export type AvailabilityClients = { users: RelayingClient; logger: Logger };
 
 /** The availability service: stateless computation over the weeks the users service holds. */
 export function buildAvailabilityApp(config: AvailabilityConfig, { users, logger }: AvailabilityClients) {
@@ -10,7 +11,7 @@ export function buildAvailabilityApp(config: AvailabilityConfig, { users, logger
     name: "availability",
     description: "The hours a group is all free, as weeks and intervals, and who is free when (heatmap).",
     logger,
-    corsOrigins: listSetting(config.CORS_ORIGINS),
+    cors: corsOf(config),
     dependencies: {
       users: { required: true, check: () => users.live(), cacheMs: 1000 },
     },

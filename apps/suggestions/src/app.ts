@@ -1,4 +1,4 @@
-import { createService, listSetting, type Logger } from "@w2meet/kit";
+import { corsOf, createService, type Logger } from "@w2meet/kit";
 import type { RelayingClient } from "@w2meet/kit/relay";
 import { suggestionsRoutes } from "./suggestions/routes.ts";
 import type { SuggestionsConfig } from "./config.ts";
@@ -11,7 +11,7 @@ export function buildSuggestionsApp(config: SuggestionsConfig, { availability, l
     name: "suggestions",
     description: "Ranked meeting slots for a group: first, last or random, of a given duration, for everyone or most.",
     logger,
-    corsOrigins: listSetting(config.CORS_ORIGINS),
+    cors: corsOf(config),
     dependencies: {
       availability: { required: true, check: () => availability.live(), cacheMs: 1000 },
     },

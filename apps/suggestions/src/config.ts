@@ -5,10 +5,11 @@ import { commonSettings, loadConfig, portSetting, urlSetting } from "@w2meet/kit
 export const SuggestionsConfig = Type.Object({
   PORT: portSetting(3003),
   AVAILABILITY_URL: urlSetting(["http", "https"], "http://127.0.0.1:3002", "Base URL of the availability service"),
+  // Longer than availability's own wait for users (2 s), so its answer, naming what failed, arrives first.
   AVAILABILITY_TIMEOUT_MS: Type.Integer({
     minimum: 1,
     maximum: 60_000,
-    default: 2000,
+    default: 2500,
     description: "Longest wait for the availability service",
   }),
   ...commonSettings,

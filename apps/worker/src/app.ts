@@ -1,19 +1,22 @@
-import { createService, listSetting } from "@w2meet/kit";
-import { postgresProblem } from "@w2meet/kit/postgres";
+import { corsOf, createService } from "@w2meet/kit";
+import { databaseDeadline, postgresProblem } from "@w2meet/kit/postgres";
 import type { WorkerClients } from "./clients.ts";
 import type { WorkerConfig } from "./config.ts";
 import { tasksRoutes } from "./tasks/routes.ts";
 
 /** The worker's HTTP side: accept tasks, follow them, read invitations, and report on its dependencies. */
-export function buildWorkerApp(config: WorkerConfig, { sql, broker, mailer, logger }: Pick<WorkerClients, "sql" | "broker" | "mailer" | "logger">) {
+export function buildWorkerApp(
+  config: WorkerConfig,
+  { sql, broker, mailer, logger }: Pick<WorkerClients, "sql" | "broker" | "mailer" | "logger">,
+) {
   return createService({
     name: "worker",
     description:
       "Background scheduling tasks: accepted into Postgres with an outbox, carried by RabbitMQ, answered with an " +
       "iCalendar invitation mailed to the attendees.",
     logger,
-    corsOrigins: listSetting(config.CORS_ORIGINS),
-    mapError: postgresProblem,
+    cors: corsOf(config),
+    mapError: postgresProblem("worker database"),
     dependencies: {
       postgres: { required: true, check: () => sql`select 1` },
       // Tasks are still accepted without these: the outbox keeps them until RabbitMQ and SMTP are back.
@@ -22,7 +25,7 @@ export function buildWorkerApp(config: WorkerConfig, { sql, broker, mailer, logg
       outbox: { required: false, cacheMs: 1000, check: () => checkOutboxBacklog(sql, config.OUTBOX_STALE_SECONDS) },
     },
     tags: [{ name: "tasks", description: "Scheduling work done in the background" }],
-  }).use(tasksRoutes({ sql, publicUrl: config.PUBLIC_URL.replace(/\/+$/, "") }));
+  }).use(tasksRoutes({ sql, inTime: databaseDeadline("worker database", config.DATABASE_TIMEOUT_MS), publicUrl: config.PUBLIC_URL }));
 }
 
 /** Reports the outbox backlog; rejects, naming it, when a row has waited longer than `staleSeconds` to be published. */

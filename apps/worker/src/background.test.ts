@@ -1,9 +1,6 @@
-import { waitFor } from "@w2meet/kit/testing";
+import { waitFor, attendeesOf, eventsOf, methodOf, startMailCatcher, type MailCatcher, type Rabbit } from "@w2meet/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { WorkerDatabase } from "../test/database.ts";
-import { attendeesOf, eventsOf, methodOf } from "../test/ical.ts";
-import { startMailCatcher, type MailCatcher } from "../test/mail-catcher.ts";
-import type { Rabbit } from "../test/rabbit.ts";
 import { SLOT } from "../test/suggestions-stub.ts";
 import { startIsolatedWorker, type InProcessWorker, type IsolatedWorker } from "../test/worker-harness.ts";
 import { nextOccurrence } from "./invite/ics.ts";
@@ -33,7 +30,7 @@ describe("a worker with everything up", () => {
     const accepted = await worker.post({ users: trio, title: "Planning", notify: true }, { "case-id": "case-happy-1" });
     const task = await worker.waitForStatus(accepted.task_id, "done");
     expect(task).toMatchObject({ attempts: 1, result: { suggestion: { day: SLOT.day, slot: [10, 11] } } });
-    expect(task.result?.invite_url).toBe(`/api/tasks/${accepted.task_id}/invite.ics`);
+    expect(task.result?.invite_url).toBe(`http://localhost/tasks/${accepted.task_id}/invite.ics`);
     expect(task.error).toBeUndefined();
 
     const invite = await worker.get(`/tasks/${accepted.task_id}/invite.ics`);
@@ -92,9 +89,9 @@ describe("a worker with everything up", () => {
       const accepted = await worker.post({ users: ["ada@example.com", "ghost@example.com"] });
       const task = await worker.waitForStatus(accepted.task_id, "failed");
       expect(task).toMatchObject({ attempts: 1, error: "Unknown users: ghost@example.com" });
-      const dead = await waitFor(async () => (await rabbit.takeAll(worker.names.deadLetterQueue)).filter(
-        (message) => message.properties.messageId === accepted.task_id,
-      ).at(0));
+      const dead = await waitFor(async () =>
+        (await rabbit.takeAll(worker.names.deadLetterQueue)).filter((message) => message.properties.messageId === accepted.task_id).at(0),
+      );
       expect(JSON.parse(dead.content.toString())).toEqual({ task_id: accepted.task_id });
     } finally {
       setup.stub.reset();
@@ -115,8 +112,12 @@ describe("a worker with everything up", () => {
   test("acks a redelivered message of a finished task without a second attempt or mail", async () => {
     const accepted = await worker.post({ users: trio, title: "Redelivered", notify: true }, { "case-id": "case-dup-1" });
     await worker.waitForStatus(accepted.task_id, "done");
-    await rabbit.publish(worker.names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify({ task_id: accepted.task_id })), { "case-id": "case-dup-1" });
-    await waitFor(() => worker.logs().filter((line) => line.msg === "task message handled" && line.task_id === accepted.task_id).length === 2);
+    await rabbit.publish(worker.names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify({ task_id: accepted.task_id })), {
+      "case-id": "case-dup-1",
+    });
+    await waitFor(
+      () => worker.logs().filter((line) => line.msg === "task message handled" && line.task_id === accepted.task_id).length === 2,
+    );
     expect((await worker.task(accepted.task_id)).attempts).toBe(1);
     expect(catcher.mailsTo("grace@example.com").filter((mail) => mail.subject === "Redelivered")).toHaveLength(1);
   });
@@ -125,12 +126,22 @@ describe("a worker with everything up", () => {
     const accepted = await worker.post({ users: trio, title: "Twins", notify: true });
     await rabbit.publish(worker.names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify({ task_id: accepted.task_id })));
     await worker.waitForStatus(accepted.task_id, "done");
-    await waitFor(() => worker.logs().filter((line) => line.msg === "task message handled" && line.task_id === accepted.task_id && line.outcome === "finished").length === 2);
+    await waitFor(
+      () =>
+        worker
+          .logs()
+          .filter((line) => line.msg === "task message handled" && line.task_id === accepted.task_id && line.outcome === "finished")
+          .length === 2,
+    );
     for (const email of trio) expect(catcher.mailsTo(email).filter((mail) => mail.subject === "Twins")).toHaveLength(1);
   });
 
   test("dead-letters poison messages with a log line and keeps serving the tasks behind them", async () => {
-    const poison = [Buffer.from("not json at all"), Buffer.from(JSON.stringify({ task: 42 })), Buffer.from(JSON.stringify({ task_id: "nope" }))];
+    const poison = [
+      Buffer.from("not json at all"),
+      Buffer.from(JSON.stringify({ task: 42 })),
+      Buffer.from(JSON.stringify({ task_id: "nope" })),
+    ];
     // Straight into the tasks queue, as a misbehaving publisher would.
     for (const content of poison) await rabbit.publish("", worker.names.queue, content, { "case-id": "case-poison" });
     const accepted = await worker.post({ users: trio });
@@ -148,7 +159,9 @@ describe("a worker with everything up", () => {
     const ghost = crypto.randomUUID();
     await rabbit.publish(worker.names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify({ task_id: ghost })));
     await waitFor(async () =>
-      (await rabbit.takeAll(worker.names.deadLetterQueue)).some((message) => message.content.toString() === JSON.stringify({ task_id: ghost })),
+      (await rabbit.takeAll(worker.names.deadLetterQueue)).some(
+        (message) => message.content.toString() === JSON.stringify({ task_id: ghost }),
+      ),
     );
   });
 
@@ -167,5 +180,16 @@ describe("a worker with everything up", () => {
     expect(Object.keys(health.dependencies).sort()).toEqual(["outbox", "postgres", "rabbitmq", "smtp"]);
     expect(health.dependencies.outbox?.detail).toBe("0 unsent messages; the oldest has waited 0.0 s");
     expect((await db.sql`select count(*)::int as n from outbox where sent_at is null`)[0]!.n).toBe(0);
+  });
+
+  // Runs last: by now tasks here were done, no_slot, failed at once, redelivered when finished, doubled and unknown.
+  test("holds no task lock once the deliveries are settled, whatever became of the tasks", async () => {
+    const advisoryLocks = async () =>
+      (
+        await db.sql<{ n: number }[]>`
+        select count(*)::int as n from pg_locks
+        where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`
+      )[0]!.n;
+    await waitFor(async () => (await advisoryLocks()) === 0, { timeoutMs: 5000, what: "every task lock to be released" });
   });
 });

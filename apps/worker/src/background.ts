@@ -32,4 +32,3 @@ export async function startBackgroundWork(config: WorkerConfig, clients: WorkerC
     },
   };
 }
-export type BackgroundWork = Awaited<ReturnType<typeof startBackgroundWork>>;

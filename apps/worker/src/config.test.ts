@@ -4,7 +4,8 @@ import { loadWorkerConfig, retryDelays } from "./config.ts";
 test("defaults every setting to the local servers and the contract's values", () => {
   expect(loadWorkerConfig({})).toMatchObject({
     PORT: 3004,
-    DATABASE_URL: "postgres://postgres@127.0.0.1:5432/w2meet",
+    DATABASE_URL: "postgres://w2meet_worker@127.0.0.1:5432/w2meet_worker",
+    DATABASE_ADMIN_URL: "postgres://postgres@127.0.0.1:5432/postgres",
     AMQP_URL: "amqp://guest:guest@127.0.0.1:5672",
     SMTP_URL: "smtp://127.0.0.1:1025",
     SUGGESTIONS_URL: "http://127.0.0.1:3003",
@@ -18,6 +19,7 @@ test.each([
   ["AMQP_URL", "rabbitmq:5672"],
   ["SMTP_URL", "http://mail.local"],
   ["DATABASE_URL", "mysql://db/w2meet"],
+  ["DATABASE_ADMIN_URL", "db:5432/postgres"],
   ["SUGGESTIONS_URL", "suggestions:3003"],
   ["QUEUE_PREFIX", "has spaces"],
   ["PREFETCH", "0"],
@@ -28,6 +30,10 @@ test.each([
   ["PORT", "70000"],
 ])("refuses a malformed %s, naming it", (variable, value) => {
   expect(() => loadWorkerConfig({ [variable]: value })).toThrow(variable);
+});
+
+test("takes an empty DATABASE_ADMIN_URL: create nothing at start-up", () => {
+  expect(loadWorkerConfig({ DATABASE_ADMIN_URL: "" }).DATABASE_ADMIN_URL).toBe("");
 });
 
 test("refuses a prefetch that would take every database connection", () => {

@@ -1,11 +1,12 @@
 import { Type } from "@sinclair/typebox";
-import { commonSettings, ConfigError, loadConfig, portSetting, urlSetting } from "@w2meet/kit";
+import { commonSettings, databaseSettings, ConfigError, loadConfig, portSetting, timeoutSetting, urlSetting } from "@w2meet/kit";
 
 /** Settings of the worker, read once from the environment. */
 export const WorkerConfig = Type.Object({
   PORT: portSetting(3004),
-  DATABASE_URL: urlSetting(["postgres", "postgresql"], "postgres://postgres@127.0.0.1:5432/w2meet"),
+  ...databaseSettings("w2meet_worker"),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 100, default: 16 }),
+  DATABASE_TIMEOUT_MS: timeoutSetting(1500, "Longest a request waits for Postgres (and a statement runs) before a 503"),
   AMQP_URL: urlSetting(["amqp", "amqps"], "amqp://guest:guest@127.0.0.1:5672"),
   QUEUE_PREFIX: Type.String({
     pattern: "^[A-Za-z0-9._-]{1,64}$",
@@ -27,7 +28,11 @@ export const WorkerConfig = Type.Object({
     default: 10,
     description: "An unsent outbox row older than this makes /health degraded",
   }),
-  SMTP_URL: urlSetting(["smtp", "smtps"], "smtp://127.0.0.1:1025"),
+  SMTP_URL: urlSetting(
+    ["smtp", "smtps", "file"],
+    "smtp://127.0.0.1:1025",
+    "Where invitations are mailed: smtp:// or smtps:// (user:password@ for auth), or file:///folder to write them as .eml files",
+  ),
   SMTP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
   MAIL_FROM: Type.String({
     pattern: "^([^<>]*<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$",
@@ -35,11 +40,12 @@ export const WorkerConfig = Type.Object({
     description: "Sender and ORGANIZER of invitations: `Name <address>` or an address",
   }),
   SUGGESTIONS_URL: urlSetting(["http", "https"], "http://127.0.0.1:3003"),
+  // Longer than suggestions' own wait for availability (2.5 s), so its answer, naming what failed, arrives first.
   SUGGESTIONS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 3000 }),
   PUBLIC_URL: Type.String({
     pattern: "^(https?://[^\\s]+)?$",
     default: "",
-    description: "Public origin of the gateway for status_url and invite_url; relative paths (/api/...) when empty",
+    description: "Public origin of the gateway for status_url and invite_url; when empty, the origin the request came in at",
   }),
   ...commonSettings,
 });
@@ -56,8 +62,7 @@ export function loadWorkerConfig(env?: Record<string, string | undefined>) {
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 
 /** How long a task waits after its attempt `attempt` (1-based) failed: the base delay, doubled each time. */
-export const retryDelayMs = (config: Pick<WorkerConfig, "RETRY_BASE_MS">, attempt: number) =>
-  config.RETRY_BASE_MS * 2 ** (attempt - 1);
+export const retryDelayMs = (config: Pick<WorkerConfig, "RETRY_BASE_MS">, attempt: number) => config.RETRY_BASE_MS * 2 ** (attempt - 1);
 
 /** Every delay a retried task can wait, one delay queue each. */
 export const retryDelays = (config: Pick<WorkerConfig, "RETRY_BASE_MS" | "MAX_ATTEMPTS">) =>

@@ -9,17 +9,18 @@ await runService("worker", async () => {
   const config = loadWorkerConfig();
   const logger = createLogger({ service: "worker", level: config.LOG_LEVEL });
   const clients = createWorkerClients(config, logger);
-  await prepareDatabase(config.DATABASE_URL, clients.sql, { service: "worker", dir: new URL("../migrations", import.meta.url).pathname, logger });
+  await prepareDatabase(config.DATABASE_URL, clients.sql, {
+    service: "worker",
+    dir: new URL("../migrations", import.meta.url).pathname,
+    adminUrl: config.DATABASE_ADMIN_URL,
+    logger,
+  });
   const app = buildWorkerApp(config, clients);
   const background = await startBackgroundWork(config, clients);
   return {
     app,
     config,
     logger,
-    close: [
-      () => background.stop(config.SHUTDOWN_TIMEOUT_MS),
-      async () => clients.mailer.close(),
-      () => clients.sql.end({ timeout: 5 }),
-    ],
+    close: [() => background.stop(config.SHUTDOWN_TIMEOUT_MS), async () => clients.mailer.close(), () => clients.sql.end({ timeout: 5 })],
   };
 });

@@ -1,5 +1,5 @@
 import { createSql, migrate } from "@w2meet/kit/postgres";
-import { createTestDatabase } from "@w2meet/kit/testing";
+import { createTestDatabase } from "@w2meet/testing";
 
 const MIGRATIONS = new URL("../migrations", import.meta.url).pathname;
 

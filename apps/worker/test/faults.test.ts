@@ -1,10 +1,17 @@
-import { closedPortUrl, waitFor } from "@w2meet/kit/testing";
+import {
+  closedPortUrl,
+  waitFor,
+  startMailCatcher,
+  type MailCatcher,
+  openRabbit,
+  TEST_AMQP_URL,
+  uniquePrefix,
+  type Rabbit,
+} from "@w2meet/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { retryDelays } from "../src/config.ts";
 import { queueNames } from "../src/queue/topology.ts";
 import { createWorkerDatabase, type WorkerDatabase } from "./database.ts";
-import { startMailCatcher, type MailCatcher } from "./mail-catcher.ts";
-import { openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "./rabbit.ts";
 import { startSuggestionsStub } from "./suggestions-stub.ts";
 import { startWorkerProcess, WORKER_ENTRY, type WorkerProcess } from "./worker-process.ts";
 
@@ -53,72 +60,92 @@ async function worker(env: Record<string, string> = {}) {
 const mailsAbout = (title: string, email: string) => catcher.mailsTo(email).filter((mail) => mail.subject === title);
 
 describe("the worker process", () => {
-  test("accepts tasks while RabbitMQ is unreachable and finishes them once a worker reaches it", async () => {
-    const cut = await worker({ AMQP_URL: closedPortUrl("amqp"), OUTBOX_STALE_SECONDS: "0.2" });
-    const accepted = await cut.post({ users: trio, title: "Broker away", notify: true });
-    expect(accepted.status).toBe("queued");
-    const health = await waitFor(async () => {
-      const answer = await cut.health();
-      return answer.dependencies.outbox?.status === "down" ? answer : null;
-    });
-    expect(health.status).toBe("degraded");
-    expect(health.dependencies.rabbitmq?.status).toBe("down");
-    expect(health.dependencies.outbox?.detail).toMatch(/1 unsent messages; the oldest has waited \d+\.\d s/);
-    expect((await cut.task(accepted.task_id)).status).toBe("queued");
+  test(
+    "accepts tasks while RabbitMQ is unreachable and finishes them once a worker reaches it",
+    async () => {
+      const cut = await worker({ AMQP_URL: closedPortUrl("amqp"), OUTBOX_STALE_SECONDS: "0.2" });
+      const accepted = await cut.post({ users: trio, title: "Broker away", notify: true });
+      expect(accepted.status).toBe("queued");
+      const health = await waitFor(async () => {
+        const answer = await cut.health();
+        return answer.dependencies.outbox?.status === "down" ? answer : null;
+      });
+      expect(health.status).toBe("degraded");
+      expect(health.dependencies.rabbitmq?.status).toBe("down");
+      expect(health.dependencies.outbox?.detail).toMatch(/1 unsent messages; the oldest has waited \d+\.\d s/);
+      expect((await cut.task(accepted.task_id)).status).toBe("queued");
 
-    const reaching = await worker();
-    const task = await reaching.waitForStatus(accepted.task_id, "done");
-    expect(task.attempts).toBe(1);
-    for (const email of trio) expect(mailsAbout("Broker away", email)).toHaveLength(1);
-  }, PROCESS_TEST_MS);
+      const reaching = await worker();
+      const task = await reaching.waitForStatus(accepted.task_id, "done");
+      expect(task.attempts).toBe(1);
+      for (const email of trio) expect(mailsAbout("Broker away", email)).toHaveLength(1);
+    },
+    PROCESS_TEST_MS,
+  );
 
-  test("finishes a task whose worker is killed mid-task once a worker runs again, mailing each attendee once", async () => {
-    const doomed = await worker();
-    catcher.hold();
-    const accepted = await doomed.post({ users: trio, title: "Killed", notify: true }, { "case-id": "case-killed" });
-    try {
-      await waitFor(() => catcher.held() >= 1, { what: "the SMTP server to hold a mail" });
-      doomed.process.kill("SIGKILL");
-      await doomed.process.exited;
-      // The server never answered those mails, so it never accepted them.
-      await waitFor(() => catcher.connections() === 0, { what: "the killed worker's SMTP connections to close" });
-    } finally {
-      catcher.release();
-    }
-    const [running] = await db.sql`select status, attempts from tasks where id = ${accepted.task_id}`;
-    expect(running).toEqual({ status: "running", attempts: 1 });
+  test(
+    "finishes a task whose worker is killed mid-task once a worker runs again, mailing each attendee once",
+    async () => {
+      const doomed = await worker();
+      catcher.hold();
+      const accepted = await doomed.post({ users: trio, title: "Killed", notify: true }, { "case-id": "case-killed" });
+      try {
+        await waitFor(() => catcher.held() >= 1, { what: "the SMTP server to hold a mail" });
+        doomed.process.kill("SIGKILL");
+        await doomed.process.exited;
+        // The server never answered those mails, so it never accepted them.
+        await waitFor(() => catcher.connections() === 0, { what: "the killed worker's SMTP connections to close" });
+      } finally {
+        catcher.release();
+      }
+      const [running] = await db.sql`select status, attempts from tasks where id = ${accepted.task_id}`;
+      expect(running).toEqual({ status: "running", attempts: 1 });
 
-    const restarted = await worker();
-    const task = await restarted.waitForStatus(accepted.task_id, "done");
-    expect(task.attempts).toBe(2);
-    for (const email of trio) expect(mailsAbout("Killed", email)).toHaveLength(1);
-    // The task is done in Postgres just before the message is acked and its line written.
-    const handled = await waitFor(() =>
-      restarted.lines().find((line) => line.task_id === accepted.task_id && line.msg === "task message handled"),
-    );
-    expect(handled.redelivered).toBe(true);
-  }, PROCESS_TEST_MS);
+      const restarted = await worker();
+      const task = await restarted.waitForStatus(accepted.task_id, "done");
+      expect(task.attempts).toBe(2);
+      for (const email of trio) expect(mailsAbout("Killed", email)).toHaveLength(1);
+      // The task is done in Postgres just before the message is acked and its line written.
+      const handled = await waitFor(() =>
+        restarted.lines().find((line) => line.task_id === accepted.task_id && line.msg === "task message handled"),
+      );
+      expect(handled.redelivered).toBe(true);
+    },
+    PROCESS_TEST_MS,
+  );
 
-  test("writes the Case-ID of the request into its log lines for the task's processing", async () => {
-    const running = await worker();
-    const accepted = await running.post({ users: trio, title: "Traced", notify: true }, { "case-id": "case-logs-42" });
-    await running.waitForStatus(accepted.task_id, "done");
-    await waitFor(() => running.lines().some((line) => line.msg === "task message handled" && line.task_id === accepted.task_id));
-    const lines = running.lines().filter((line) => line.task_id === accepted.task_id || line.case_id === "case-logs-42");
-    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(["request", "invitations mailed", "task message handled"]));
-    for (const line of lines) expect(line.case_id).toBe("case-logs-42");
-  }, PROCESS_TEST_MS);
+  test(
+    "writes the Case-ID of the request into its log lines for the task's processing",
+    async () => {
+      const running = await worker();
+      const accepted = await running.post({ users: trio, title: "Traced", notify: true }, { "case-id": "case-logs-42" });
+      await running.waitForStatus(accepted.task_id, "done");
+      await waitFor(() => running.lines().some((line) => line.msg === "task message handled" && line.task_id === accepted.task_id));
+      const lines = running.lines().filter((line) => line.task_id === accepted.task_id || line.case_id === "case-logs-42");
+      expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(["request", "invitations mailed", "task message handled"]));
+      for (const line of lines) expect(line.case_id).toBe("case-logs-42");
+    },
+    PROCESS_TEST_MS,
+  );
 
-  test("stops gracefully on SIGTERM", async () => {
-    const running = await worker();
-    await running.stop();
-    expect(running.process.exitCode).toBe(0);
-    expect(running.lines().map((line) => line.msg)).toContain("shutting down");
-  }, PROCESS_TEST_MS);
+  test(
+    "stops gracefully on SIGTERM",
+    async () => {
+      const running = await worker();
+      await running.stop();
+      expect(running.process.exitCode).toBe(0);
+      expect(running.lines().map((line) => line.msg)).toContain("shutting down");
+    },
+    PROCESS_TEST_MS,
+  );
 
-  test("refuses to start with a malformed setting, naming it", async () => {
-    const child = Bun.spawn(["bun", WORKER_ENTRY], { env: { ...process.env, PREFETCH: "lots" }, stdout: "pipe", stderr: "pipe" });
-    expect(await child.exited).toBe(1);
-    expect(await new Response(child.stderr).text()).toContain("PREFETCH");
-  }, PROCESS_TEST_MS);
+  test(
+    "refuses to start with a malformed setting, naming it",
+    async () => {
+      const child = Bun.spawn(["bun", WORKER_ENTRY], { env: { ...process.env, PREFETCH: "lots" }, stdout: "pipe", stderr: "pipe" });
+      expect(await child.exited).toBe(1);
+      expect(await new Response(child.stderr).text()).toContain("PREFETCH");
+    },
+    PROCESS_TEST_MS,
+  );
 });

@@ -1,12 +1,11 @@
+import { afterAll, beforeAll, beforeEach } from "bun:test";
 import { createLogger } from "@w2meet/kit";
-import { jsonRequest } from "@w2meet/kit/testing";
+import { jsonRequest, startMailCatcher, TEST_AMQP_URL } from "@w2meet/testing";
 import { buildWorkerApp } from "../src/app.ts";
 import { loadWorkerConfig } from "../src/config.ts";
 import { createMailer } from "../src/invite/mail.ts";
 import { createBroker } from "../src/queue/connection.ts";
 import { createWorkerDatabase } from "./database.ts";
-import { startMailCatcher } from "./mail-catcher.ts";
-import { TEST_AMQP_URL } from "./rabbit.ts";
 
 /**
  * The worker's HTTP side alone, for route tests: its own database, a real SMTP server, and a broker
@@ -33,3 +32,16 @@ export async function startHttpApp() {
   };
 }
 export type HttpApp = Awaited<ReturnType<typeof startHttpApp>>;
+
+/** The worker's HTTP side for one test file: started before its tests, its tasks emptied before each, closed after. */
+export function useHttpApp(started: (http: HttpApp) => void) {
+  let http: HttpApp;
+  beforeAll(async () => {
+    http = await startHttpApp();
+    started(http);
+  });
+  afterAll(() => http.close());
+  beforeEach(async () => {
+    await http.db.sql`truncate tasks cascade`;
+  });
+}

@@ -1,5 +1,5 @@
 import type { Suggestion } from "@w2meet/contracts";
-import { startFakeService } from "@w2meet/kit/testing";
+import { startFakeService } from "@w2meet/testing";
 
 type Answer = { status: number; body: unknown };
 
@@ -33,7 +33,7 @@ const reply = (decide: (query: URLSearchParams) => Answer) => (url: URL) => {
 export const SLOT: Pick<Suggestion, "day" | "slot" | "preference"> = { day: "wednesday", slot: [10, 11], preference: "first" };
 
 /** A 200 answer with one suggestion that everyone named in the query can attend. */
-export function suggestionsOf(slot: Pick<Suggestion, "day" | "slot" | "preference">) {
+function suggestionsOf(slot: Pick<Suggestion, "day" | "slot" | "preference">) {
   return (query: URLSearchParams): Answer => {
     const attendees = (query.get("users") ?? "").split(",");
     const hours = Number(query.get("duration") ?? 60) / 60;

@@ -1,20 +1,18 @@
 import type { Health, Task, TaskAccepted } from "@w2meet/contracts";
 import { createLogger } from "@w2meet/kit";
-import { closedPortUrl, jsonRequest, waitFor } from "@w2meet/kit/testing";
+import { closedPortUrl, jsonRequest, waitFor, bodyOf, openRabbit, TEST_AMQP_URL, uniquePrefix } from "@w2meet/testing";
 import { buildWorkerApp } from "../src/app.ts";
 import { startBackgroundWork } from "../src/background.ts";
 import { createWorkerClients } from "../src/clients.ts";
 import { loadWorkerConfig, retryDelays } from "../src/config.ts";
-import { bodyOf } from "./http.ts";
 import { createWorkerDatabase } from "./database.ts";
-import { openRabbit, TEST_AMQP_URL, uniquePrefix } from "./rabbit.ts";
 import { startSuggestionsStub } from "./suggestions-stub.ts";
 
 /**
  * The whole worker (HTTP API, relay and consumer) in the test process, against real Postgres and
  * RabbitMQ, its log lines kept for assertions. `env` overrides the settings.
  */
-export async function startWorkerInProcess(env: Record<string, string>) {
+async function startWorkerInProcess(env: Record<string, string>) {
   const lines: string[] = [];
   const config = loadWorkerConfig({
     AMQP_URL: TEST_AMQP_URL,

@@ -1,6 +1,5 @@
 import type { Health, Task, TaskAccepted } from "@w2meet/contracts";
-import { startService, waitFor, type RunningService } from "@w2meet/kit/testing";
-import { bodyOf } from "./http.ts";
+import { startService, waitFor, type RunningService, bodyOf } from "@w2meet/testing";
 
 /** The worker's entry point, started as a real process by the cross-process tests. */
 export const WORKER_ENTRY = new URL("../src/index.ts", import.meta.url).pathname;

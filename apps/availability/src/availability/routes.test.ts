@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createLogger } from "@w2meet/kit";
-import { closedPortUrl, jsonRequest } from "@w2meet/kit/testing";
+import { closedPortUrl, jsonRequest, person, startFakeUsers, type FakeUsers } from "@w2meet/testing";
 import { buildAvailabilityApp } from "../app.ts";
 import { createAvailabilityClients } from "../clients.ts";
 import { loadAvailabilityConfig } from "../config.ts";
-import { person, startFakeUsers, type FakeUsers } from "./fake-users.test-support.ts";
 
 const quiet = createLogger({ service: "availability", level: "error", sink: () => {} });
 
@@ -81,7 +80,10 @@ describe("GET /availability/common_availabilities", () => {
   });
 
   test("answers 404 naming every unknown user in missing", async () => {
-    const { status, headers, body } = await get(app, "/availability/common_availabilities?users=ada@example.com,nobody@example.com,ghost@example.com");
+    const { status, headers, body } = await get(
+      app,
+      "/availability/common_availabilities?users=ada@example.com,nobody@example.com,ghost@example.com",
+    );
     expect(status).toBe(404);
     expect(headers.get("content-type")).toBe("application/problem+json");
     expect(body.missing).toEqual(["nobody@example.com", "ghost@example.com"]);
@@ -105,7 +107,10 @@ describe("GET /availability/common_availabilities", () => {
     const hundred = Array.from({ length: 100 }, (_, i) => person(`p${i}@example.com`, { friday: [9, 10, 17] }));
     const crowd = startFakeUsers(hundred);
     try {
-      const { status, body } = await get(appFor(crowd.url), `/availability/common_availabilities?users=${hundred.map((p) => p.email).join(",")}`);
+      const { status, body } = await get(
+        appFor(crowd.url),
+        `/availability/common_availabilities?users=${hundred.map((p) => p.email).join(",")}`,
+      );
       expect(status).toBe(200);
       expect(body.intervals).toEqual([
         { day: "friday", start: 9, end: 11 },
@@ -138,7 +143,10 @@ describe("GET /availability/heatmap", () => {
 describe("when the users service fails", () => {
   test("answers 503 at once when it is unreachable", async () => {
     const started = performance.now();
-    const { status, body } = await get(appFor(closedPortUrl("http")), "/availability/common_availabilities?users=ada@example.com,grace@example.com");
+    const { status, body } = await get(
+      appFor(closedPortUrl("http")),
+      "/availability/common_availabilities?users=ada@example.com,grace@example.com",
+    );
     expect(status).toBe(503);
     expect(body.detail).toContain("users");
     expect(performance.now() - started).toBeLessThan(2000);
@@ -149,7 +157,10 @@ describe("when the users service fails", () => {
     stalled.hang();
     try {
       const started = performance.now();
-      const { status, body } = await get(appFor(stalled.url, { USERS_TIMEOUT_MS: "200" }), "/availability/heatmap?users=ada@example.com,grace@example.com");
+      const { status, body } = await get(
+        appFor(stalled.url, { USERS_TIMEOUT_MS: "200" }),
+        "/availability/heatmap?users=ada@example.com,grace@example.com",
+      );
       expect(status).toBe(503);
       expect(body.detail).toContain("200 ms");
       expect(performance.now() - started).toBeLessThan(1500);
@@ -158,13 +169,40 @@ describe("when the users service fails", () => {
     }
   });
 
-  test.each([500, 503, 400])("answers 502 when it answers %i", async (answer) => {
+  test.each([500, 400])("answers 502 when it answers %i", async (answer) => {
     const failing = startFakeUsers([ada, grace]);
     failing.failWith(answer);
     try {
-      const { status, body } = await get(appFor(failing.url), "/availability/common_availabilities?users=ada@example.com,grace@example.com");
+      const { status, body } = await get(
+        appFor(failing.url),
+        "/availability/common_availabilities?users=ada@example.com,grace@example.com",
+      );
       expect(status).toBe(502);
       expect(body.type).toBe("urn:w2meet:problem:bad-gateway");
+    } finally {
+      await failing.stop();
+    }
+  });
+
+  test("passes on its 503, naming what failed behind it, with this request's case id", async () => {
+    const failing = startFakeUsers([ada, grace]);
+    failing.failWith(503, {
+      type: "urn:w2meet:problem:unavailable",
+      title: "Service unavailable",
+      status: 503,
+      detail: "The users database did not answer within 1500 ms",
+      case_id: "theirs",
+    });
+    try {
+      const { status, body } = await get(appFor(failing.url), "/availability/heatmap?users=ada@example.com,grace@example.com", {
+        "case-id": "ours",
+      });
+      expect(status).toBe(503);
+      expect(body).toMatchObject({
+        type: "urn:w2meet:problem:unavailable",
+        detail: "The users database did not answer within 1500 ms",
+        case_id: "ours",
+      });
     } finally {
       await failing.stop();
     }

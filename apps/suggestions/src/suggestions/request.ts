@@ -1,8 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import {
-  DEFAULT_DURATION_MINUTES, DURATION_STEP_MINUTES, SuggestionsQuery, type FieldError, type Preference,
-} from "@w2meet/contracts";
+import { DEFAULT_DURATION_MINUTES, DURATION_STEP_MINUTES, SuggestionsQuery, type FieldError, type Preference } from "@w2meet/contracts";
 import { ProblemError, fieldErrors, groupFromQuery, invalid } from "@w2meet/kit";
 
 /** A checked suggestions request: the group, in request order, and the meeting wanted. */

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createLogger } from "@w2meet/kit";
-import { closedPortUrl, jsonRequest } from "@w2meet/kit/testing";
+import { closedPortUrl, jsonRequest, person, startFakeAvailability, type FakeAvailability } from "@w2meet/testing";
 import { buildSuggestionsApp } from "../app.ts";
 import { createSuggestionsClients } from "../clients.ts";
 import { loadSuggestionsConfig } from "../config.ts";
-import { person, startFakeAvailability, type FakeAvailability } from "./fake-availability.test-support.ts";
 
 const quiet = createLogger({ service: "suggestions", level: "error", sink: () => {} });
 
@@ -20,7 +19,15 @@ async function get(app: ReturnType<typeof appFor>, query: string, headers: Recor
 
 const seedWeek = { monday: [9, 10, 11], tuesday: [14] };
 const everyHour = Array.from({ length: 24 }, (_, h) => h);
-const wholeWeek = { monday: everyHour, tuesday: everyHour, wednesday: everyHour, thursday: everyHour, friday: everyHour, saturday: everyHour, sunday: everyHour };
+const wholeWeek = {
+  monday: everyHour,
+  tuesday: everyHour,
+  wednesday: everyHour,
+  thursday: everyHour,
+  friday: everyHour,
+  saturday: everyHour,
+  sunday: everyHour,
+};
 const people = [
   person("ada@example.com", seedWeek, "first"),
   person("bob@example.com", seedWeek, "first"),
@@ -48,9 +55,7 @@ describe("GET /suggestions", () => {
     const { status, body } = await get(app, "users=ada@example.com,bob@example.com");
     expect(status).toBe(200);
     expect(body).toEqual({
-      suggestions: [
-        { day: "monday", slot: [9, 10], preference: "first", attendees: ["ada@example.com", "bob@example.com"], missing: [] },
-      ],
+      suggestions: [{ day: "monday", slot: [9, 10], preference: "first", attendees: ["ada@example.com", "bob@example.com"], missing: [] }],
     });
   });
 
@@ -78,9 +83,16 @@ describe("GET /suggestions", () => {
   });
 
   test("gives up to limit distinct slots in preference order", async () => {
-    expect(slots((await get(app, "users=ada@example.com,bob@example.com&limit=3")).body)).toEqual(["monday 9-10", "monday 10-11", "monday 11-12"]);
+    expect(slots((await get(app, "users=ada@example.com,bob@example.com&limit=3")).body)).toEqual([
+      "monday 9-10",
+      "monday 10-11",
+      "monday 11-12",
+    ]);
     expect(slots((await get(app, "users=ada@example.com,bob@example.com&limit=50&preference=last")).body)).toEqual([
-      "tuesday 14-15", "monday 11-12", "monday 10-11", "monday 9-10",
+      "tuesday 14-15",
+      "monday 11-12",
+      "monday 10-11",
+      "monday 9-10",
     ]);
   });
 
@@ -109,7 +121,11 @@ describe("GET /suggestions", () => {
       { day: "monday", slot: [9, 10], preference: "first", attendees: ["p1@example.com", "p2@example.com"], missing: ["p3@example.com"] },
       { day: "monday", slot: [10, 11], preference: "first", attendees: ["p1@example.com", "p3@example.com"], missing: ["p2@example.com"] },
     ]);
-    expect(slots((await get(app, `${group}&min_attendees=2&limit=3&preference=last`)).body)).toEqual(["tuesday 8-9", "monday 10-11", "monday 9-10"]);
+    expect(slots((await get(app, `${group}&min_attendees=2&limit=3&preference=last`)).body)).toEqual([
+      "tuesday 8-9",
+      "monday 10-11",
+      "monday 9-10",
+    ]);
     expect(slots((await get(app, `${group}&min_attendees=3&limit=3`)).body)).toEqual(["tuesday 8-9"]);
   });
 
@@ -133,11 +149,15 @@ describe("GET /suggestions", () => {
     const { status, headers } = await get(app, "users=Ada@example.com,bob@example.com", { "case-id": "case-suggest-1" });
     expect(status).toBe(200);
     expect(headers.get("case-id")).toBe("case-suggest-1");
-    expect(availability.calls.slice(before)).toEqual([{ caseId: "case-suggest-1", users: "ada@example.com,bob@example.com", include: "members" }]);
+    expect(availability.calls.slice(before)).toEqual([
+      { caseId: "case-suggest-1", users: "ada@example.com,bob@example.com", include: "members" },
+    ]);
   });
 
   test("passes on a 404 naming the unknown users", async () => {
-    const { status, headers, body } = await get(app, "users=ada@example.com,ghost@example.com,nobody@example.com", { "case-id": "case-404" });
+    const { status, headers, body } = await get(app, "users=ada@example.com,ghost@example.com,nobody@example.com", {
+      "case-id": "case-404",
+    });
     expect(status).toBe(404);
     expect(headers.get("content-type")).toBe("application/problem+json");
     expect(body).toMatchObject({ status: 404, case_id: "case-404", missing: ["ghost@example.com", "nobody@example.com"] });
@@ -242,6 +262,10 @@ describe("GET /health", () => {
   test("is unhealthy with 503 when the availability service is down", async () => {
     const response = await appFor(closedPortUrl("http")).handle(jsonRequest("GET", "/health"));
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ service: "suggestions", status: "unhealthy", dependencies: { availability: { status: "down" } } });
+    expect(await response.json()).toMatchObject({
+      service: "suggestions",
+      status: "unhealthy",
+      dependencies: { availability: { status: "down" } },
+    });
   });
 });

@@ -1,9 +1,28 @@
 import { describe, expect, test } from "bun:test";
-import { attendeesOf, eventsOf, methodOf } from "../../test/ical.ts";
-import { buildInvite, inviteUid, nextOccurrence, parseMailbox, type InviteFacts } from "./ics.ts";
+import { attendeesOf, eventsOf, methodOf } from "@w2meet/testing";
+import { buildInvite, inviteUid, meetingTime, nextOccurrence, parseMailbox, type InviteFacts } from "./ics.ts";
 
 // 2025-01-08 was a Wednesday.
 const wednesdayAt = (hour: number, minute = 0) => new Date(Date.UTC(2025, 0, 8, hour, minute));
+
+describe("meetingTime", () => {
+  test("says the weekday, date and hours in UTC, as the mail's text does", () => {
+    expect(meetingTime(wednesdayAt(10), 2)).toBe("Wednesday, 8 January 2025, 10:00–12:00 UTC");
+    expect(meetingTime(new Date("2026-11-29T23:00:00Z"), 1)).toBe("Sunday, 29 November 2026, 23:00–00:00 UTC");
+    // The same text as the locale formatting it replaces, on every day of a year.
+    for (let day = 0; day < 366; day++) {
+      const start = new Date(Date.UTC(2028, 0, 1 + day, day % 24));
+      const expected = start.toLocaleDateString("en-GB", {
+        weekday: "long",
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "UTC",
+      });
+      expect(meetingTime(start, 1).startsWith(`${expected}, `)).toBe(true);
+    }
+  });
+});
 
 describe("nextOccurrence", () => {
   test("finds a later hour on the same weekday in the same week", () => {

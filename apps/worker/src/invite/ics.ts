@@ -14,6 +14,19 @@ export function nextOccurrence(after: Date, day: Suggestion["day"], hour: number
   return new Date(candidate > after.getTime() ? candidate : candidate + 7 * DAY_MS);
 }
 
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/**
+ * When a meeting is, for the text of its mail: "Wednesday, 25 November 2026, 10:00–12:00 UTC". Written out
+ * by hand rather than with toLocaleDateString, whose first call loads ICU's locale data (~8 MB of RSS).
+ */
+export function meetingTime(start: Date, hours: number): string {
+  const end = new Date(start.getTime() + hours * HOUR_MS);
+  const date = `${WEEKDAYS[start.getUTCDay()]}, ${start.getUTCDate()} ${MONTHS[start.getUTCMonth()]} ${start.getUTCFullYear()}`;
+  return `${date}, ${start.toISOString().slice(11, 16)}–${end.toISOString().slice(11, 16)} UTC`;
+}
+
 /** A mailbox as `Name <address>` or a bare address, e.g. the MAIL_FROM setting. */
 export function parseMailbox(mailbox: string): { name: string; email: string } {
   const match = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(mailbox);

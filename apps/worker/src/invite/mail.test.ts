@@ -1,9 +1,10 @@
 import { createLogger } from "@w2meet/kit";
-import { closedPortUrl } from "@w2meet/kit/testing";
+import { closedPortUrl, attendeesOf, eventsOf, startMailCatcher, type MailCatcher } from "@w2meet/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createWorkerDatabase, type WorkerDatabase } from "../../test/database.ts";
-import { attendeesOf, eventsOf } from "../../test/ical.ts";
-import { startMailCatcher, type MailCatcher } from "../../test/mail-catcher.ts";
 import { buildInvite } from "./ics.ts";
 import { createMailer, MailError, mailInvitations, type Mailer } from "./mail.ts";
 
@@ -64,7 +65,10 @@ describe("mailInvitations", () => {
     await mailInvitations(db.sql, mailer, invitation, log);
     await db.sql`delete from task_mails where task_id = ${invitation.taskId}`;
     await mailInvitations(db.sql, mailer, invitation, log);
-    const ids = catcher.mailsTo("ada@example.com").filter((mail) => mail.subject === "Stable ids").map((mail) => mail.messageId);
+    const ids = catcher
+      .mailsTo("ada@example.com")
+      .filter((mail) => mail.subject === "Stable ids")
+      .map((mail) => mail.messageId);
     expect(ids).toHaveLength(2);
     expect(ids[0]).toBe(ids[1]!);
     expect(ids[0]).not.toBe(catcher.mailsTo("grace@example.com").find((mail) => mail.subject === "Stable ids")?.messageId);
@@ -97,15 +101,49 @@ describe("mailInvitations", () => {
     }
   });
 
-  test("rejects with a MailError and records nothing when the SMTP server is unreachable", async () => {
+  test("rejects with a MailError that says what failed in words, keeping the details in the log, and records nothing when the SMTP server is unreachable", async () => {
     const invitation = await newInvitation("Nobody home");
-    const down = createMailer({ url: closedPortUrl("smtp"), from: "invites@w2meet.example", timeoutMs: 1000 });
+    const url = closedPortUrl("smtp");
+    const down = createMailer({ url, from: "invites@w2meet.example", timeoutMs: 1000 });
+    const lines: Record<string, unknown>[] = [];
+    const captured = createLogger({ service: "worker", level: "debug", sink: (line) => lines.push(JSON.parse(line)) });
     try {
-      await expect(mailInvitations(db.sql, down, invitation, log)).rejects.toBeInstanceOf(MailError);
+      const failure = await mailInvitations(db.sql, down, invitation, captured).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(MailError);
+      expect((failure as MailError).message).toBe("The mail server could not be reached");
+      const logged = lines.find((line) => line.msg === "mail not accepted");
+      expect(logged).toMatchObject({ smtp: new URL(url).host, error: expect.stringContaining("ECONNREFUSED") });
     } finally {
       down.close();
     }
     const [ledger] = await db.sql`select count(*)::int as n from task_mails where task_id = ${invitation.taskId}`;
     expect(ledger!.n).toBe(0);
+  });
+});
+
+describe("a mail folder instead of an SMTP server (SMTP_URL=file:///path)", () => {
+  test("writes each attendee's invitation once as an .eml file, logs where, and reports the folder in health", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "w2meet-mail-"));
+    const folder = createMailer({ url: `file://${dir}`, from: "W2Meet <invites@w2meet.example>", timeoutMs: 1000 });
+    const lines: Record<string, unknown>[] = [];
+    const captured = createLogger({ service: "worker", level: "debug", sink: (line) => lines.push(JSON.parse(line)) });
+    const invitation = await newInvitation("On file");
+    expect(await mailInvitations(db.sql, folder, invitation, captured)).toBe(3);
+    // A second attempt of the same task writes nothing again.
+    expect(await mailInvitations(db.sql, folder, invitation, captured)).toBe(0);
+
+    const files = (await readdir(dir)).sort();
+    expect(files).toHaveLength(3);
+    for (const email of attendees) {
+      const file = files.find((name) => name.startsWith(`${email}-`));
+      expect(file).toBeDefined();
+      const eml = await Bun.file(join(dir, file!)).text();
+      expect(eml).toContain(`To: ${email}`);
+      expect(eml).toContain("Subject: On file");
+      expect(eml).toContain("text/calendar");
+      expect(lines).toContainEqual(expect.objectContaining({ msg: "invitation written to file", to: email, path: join(dir, file!) }));
+    }
+    expect(await folder.verify()).toBeTruthy();
+    folder.close();
   });
 });

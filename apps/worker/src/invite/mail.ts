@@ -1,38 +1,75 @@
 import type { Logger } from "@w2meet/kit";
 import type { Sql } from "@w2meet/kit/postgres";
+import { constants } from "node:fs";
+import { access, mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { parseMailbox } from "./ics.ts";
 
-/** The SMTP server did not take a mail (unreachable, timed out or refused); another attempt may succeed. */
+/**
+ * The SMTP server did not take a mail (unreachable, timed out or refused); another attempt may succeed.
+ * The message says so in words, fit for a task's public `error`; the server's address and its own
+ * error text stay in `detail`, for the logs.
+ */
 export class MailError extends Error {
   override readonly name = "MailError";
+  constructor(
+    message: string,
+    readonly detail: { smtp: string; error: string },
+  ) {
+    super(message);
+  }
+}
+
+// nodemailer's codes for a server it could not talk to at all.
+const UNREACHABLE = new Set(["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "ECONNREFUSED"]);
+
+function mailError(to: string, smtp: string, error: unknown): MailError {
+  const { code, responseCode } = (error ?? {}) as { code?: string; responseCode?: number };
+  const words = responseCode
+    ? `The mail server refused the invitation to ${to} (${responseCode})`
+    : code && UNREACHABLE.has(code)
+      ? "The mail server could not be reached"
+      : `The mail server did not take the invitation to ${to}`;
+  return new MailError(words, { smtp, error: error instanceof Error ? error.message : String(error) });
 }
 
 /** One invitation mail to one attendee. */
 export type InvitationMail = { to: string; subject: string; text: string; ics: string; messageId: string };
 
-/** Sends invitation mails through the SMTP server of `SMTP_URL`, over a small pool of connections. */
+/**
+ * Sends invitation mails through the SMTP server of `SMTP_URL`, over a small pool of connections; or,
+ * with a `file:///folder` URL (a native run with no mail server), writes each one there as an .eml file.
+ */
 export function createMailer(options: { url: string; from: string; timeoutMs: number }) {
   const url = new URL(options.url);
+  const folder = url.protocol === "file:" ? decodeURIComponent(url.pathname) : undefined;
   const secure = url.protocol === "smtps:";
-  const transport = nodemailer.createTransport({
-    pool: true,
-    maxConnections: 4,
-    host: url.hostname,
-    port: Number(url.port || (secure ? 465 : 25)),
-    secure,
-    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-    connectionTimeout: options.timeoutMs,
-    greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
-  });
+  const transport = folder
+    ? nodemailer.createTransport({ streamTransport: true, buffer: true })
+    : nodemailer.createTransport({
+        pool: true,
+        maxConnections: 4,
+        host: url.hostname,
+        port: Number(url.port || (secure ? 465 : 25)),
+        secure,
+        auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+        connectionTimeout: options.timeoutMs,
+        greetingTimeout: options.timeoutMs,
+        socketTimeout: options.timeoutMs,
+      });
+  const where = folder ?? url.host;
   const organizer = parseMailbox(options.from);
   return {
     organizer,
-    /** Resolves once the server accepted the mail (250); rejects with a MailError otherwise. */
-    async send(mail: InvitationMail): Promise<void> {
+    /**
+     * Resolves once the server accepted the mail (250), or once it is written to the folder (with the
+     * file's path: one per attendee and task, so a second copy overwrites the first); rejects with a
+     * MailError otherwise.
+     */
+    async send(mail: InvitationMail): Promise<{ path?: string }> {
       try {
-        await transport.sendMail({
+        const sent = await transport.sendMail({
           from: options.from,
           to: mail.to,
           subject: mail.subject,
@@ -41,13 +78,23 @@ export function createMailer(options: { url: string; from: string; timeoutMs: nu
           // Sent as the text/calendar; method=REQUEST alternative calendar clients act on, plus an invite.ics file.
           icalEvent: { method: "REQUEST", filename: "invite.ics", content: mail.ics },
         });
+        if (!folder) return {};
+        const path = join(folder, `${mail.to}-${mail.messageId.slice(1).split(".")[0]}.eml`);
+        await mkdir(folder, { recursive: true });
+        await Bun.write(path, (sent as { message: Buffer }).message);
+        return { path };
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new MailError(`SMTP did not accept the mail to ${mail.to}: ${reason}`);
+        throw mailError(mail.to, where, error);
       }
     },
-    /** Resolves when the SMTP server answers a connection; for health checks. */
-    verify: () => transport.verify(),
+    /** Resolves when the SMTP server answers a connection (or the folder can be written); for health checks. */
+    verify: folder
+      ? async () => {
+          await mkdir(folder, { recursive: true });
+          await access(folder, constants.W_OK);
+          return true;
+        }
+      : () => transport.verify(),
     close: () => transport.close(),
   };
 }
@@ -82,9 +129,11 @@ export async function mailInvitations(
     for (let to = pending.shift(); to !== undefined && failure === undefined; to = pending.shift()) {
       const messageId = messageIdOf(invitation.taskId, to, domain);
       try {
-        await mailer.send({ to, subject: invitation.subject, text: invitation.text, ics: invitation.ics, messageId });
+        const { path } = await mailer.send({ to, subject: invitation.subject, text: invitation.text, ics: invitation.ics, messageId });
+        if (path) log.info("invitation written to file", { to, path });
       } catch (error) {
         failure ??= error;
+        if (error instanceof MailError) log.warn("mail not accepted", { to, ...error.detail });
         return;
       }
       await db`

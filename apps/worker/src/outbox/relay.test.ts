@@ -1,8 +1,8 @@
 import { createLogger } from "@w2meet/kit";
-import { closedPortUrl, waitFor } from "@w2meet/kit/testing";
+import { closedPortUrl, waitFor, openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "@w2meet/testing";
+import { databaseDeadline } from "@w2meet/kit/postgres";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { createWorkerDatabase, type WorkerDatabase } from "../../test/database.ts";
-import { openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "../../test/rabbit.ts";
 import { createBroker } from "../queue/connection.ts";
 import { declareTopology, queueNames } from "../queue/topology.ts";
 import { createTask } from "../tasks/service.ts";
@@ -38,14 +38,23 @@ async function startRelay(options: { url?: string; pollMs?: number } = {}) {
   const relay = createOutboxRelay({ sql: db.sql, broker, names, pollMs: options.pollMs ?? 50, logger });
   await relay.start();
   broker.start();
-  running.push({ stop: async () => (await relay.stop(), await broker.close()) });
+  running.push({
+    stop: async () => {
+      await relay.stop();
+      await broker.close();
+    },
+  });
   return { relay, broker };
 }
 
 const acceptTasks = (count: number) =>
   Promise.all(
     Array.from({ length: count }, (_, i) =>
-      createTask({ sql: db.sql, publicUrl: "" }, { users: [`a${i}@example.com`, `b${i}@example.com`] }, { caseId: `case-${i}` }),
+      createTask(
+        { sql: db.sql, inTime: databaseDeadline("worker database", 5000) },
+        { users: [`a${i}@example.com`, `b${i}@example.com`] },
+        { caseId: `case-${i}`, apiBase: "" },
+      ),
     ),
   );
 

@@ -4,7 +4,7 @@ import type { Broker } from "../queue/connection.ts";
 import { TASK_ROUTING_KEY, type QueueNames } from "../queue/topology.ts";
 
 /** The channel the outbox trigger notifies on commit. */
-export const OUTBOX_CHANNEL = "worker_outbox";
+const OUTBOX_CHANNEL = "worker_outbox";
 const BATCH_SIZE = 100;
 // A broker that neither confirms nor drops the connection must not hold the claimed rows forever.
 const CONFIRM_TIMEOUT_MS = 10_000;
@@ -79,7 +79,11 @@ export function createOutboxRelay(deps: { sql: Sql; broker: Broker; names: Queue
   return {
     wake,
     async start(): Promise<void> {
-      const listening = await sql.listen(OUTBOX_CHANNEL, () => void wake(), () => void wake());
+      const listening = await sql.listen(
+        OUTBOX_CHANNEL,
+        () => void wake(),
+        () => void wake(),
+      );
       unlisten = listening.unlisten;
       broker.onReady(() => void wake());
       timer = setInterval(() => void wake(), deps.pollMs);
@@ -92,4 +96,3 @@ export function createOutboxRelay(deps: { sql: Sql; broker: Broker; names: Queue
     },
   };
 }
-export type OutboxRelay = ReturnType<typeof createOutboxRelay>;

@@ -1,7 +1,6 @@
 import { createLogger } from "@w2meet/kit";
-import { closedPortUrl, waitFor } from "@w2meet/kit/testing";
+import { closedPortUrl, waitFor, openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "@w2meet/testing";
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "../../test/rabbit.ts";
 import { createBroker } from "./connection.ts";
 import { declareTopology, queueNames, TASK_ROUTING_KEY } from "./topology.ts";
 
@@ -44,7 +43,9 @@ test("publishes with a broker confirm, persistent, and the message id and case i
   try {
     await waitFor(() => broker.connected());
     await broker.publish(names.exchange, TASK_ROUTING_KEY, Buffer.from('{"task_id":"x"}'), {
-      persistent: true, messageId: "m-1", headers: { "case-id": "case-c1" },
+      persistent: true,
+      messageId: "m-1",
+      headers: { "case-id": "case-c1" },
     });
     const [message] = await rabbit.takeAll(names.queue);
     expect(message?.properties).toMatchObject({ messageId: "m-1", deliveryMode: 2, headers: { "case-id": "case-c1" } });

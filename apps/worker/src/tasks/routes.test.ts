@@ -1,25 +1,16 @@
 import type { Health, Problem, Task, TaskAccepted } from "@w2meet/contracts";
 import { createSql } from "@w2meet/kit/postgres";
-import { closedPortUrl, jsonRequest } from "@w2meet/kit/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { bodyOf } from "../../test/http.ts";
-import { startHttpApp, type HttpApp } from "../../test/http-app.ts";
-import { TEST_AMQP_URL } from "../../test/rabbit.ts";
+import { closedPortUrl, jsonRequest, startTcpProxy, waitFor, bodyOf, TEST_AMQP_URL } from "@w2meet/testing";
+import { describe, expect, test } from "bun:test";
+import { type HttpApp, useHttpApp } from "../../test/http-app.ts";
 import { buildWorkerApp } from "../app.ts";
 import { loadWorkerConfig } from "../config.ts";
 import { createMailer } from "../invite/mail.ts";
 import { createBroker } from "../queue/connection.ts";
 
 let http: HttpApp;
-
-beforeAll(async () => {
-  http = await startHttpApp();
-});
-
-afterAll(() => http.close());
-
-beforeEach(async () => {
-  await http.db.sql`truncate tasks cascade`;
+useHttpApp((started) => {
+  http = started;
 });
 
 const accept = async (body: unknown, headers: Record<string, string> = {}) => bodyOf<TaskAccepted>(await http.post(body, headers));
@@ -27,15 +18,25 @@ const pair = { users: ["ada@example.com", "grace@example.com"] };
 
 describe("POST /tasks", () => {
   test("accepts a task with 202 and stores it queued with its outbox message in one go", async () => {
-    const response = await http.post({ ...pair, preference: "last", duration: 120, title: "Review", notify: true }, { "case-id": "case-post-1" });
+    const response = await http.post(
+      { ...pair, preference: "last", duration: 120, title: "Review", notify: true },
+      { "case-id": "case-post-1" },
+    );
     expect(response.status).toBe(202);
     expect(response.headers.get("case-id")).toBe("case-post-1");
     const body = await bodyOf<TaskAccepted>(response);
     expect(body).toEqual({ task_id: expect.any(String), status: "queued", status_url: `https://meet.example/api/tasks/${body.task_id}` });
     expect(response.headers.get("location")).toBe(body.status_url);
-    const [task] = await http.db.sql`select status, users, preference, duration, title, notify, case_id from tasks where id = ${body.task_id}`;
+    const [task] = await http.db
+      .sql`select status, users, preference, duration, title, notify, case_id from tasks where id = ${body.task_id}`;
     expect(task).toEqual({
-      status: "queued", users: pair.users, preference: "last", duration: 120, title: "Review", notify: true, case_id: "case-post-1",
+      status: "queued",
+      users: pair.users,
+      preference: "last",
+      duration: 120,
+      title: "Review",
+      notify: true,
+      case_id: "case-post-1",
     });
     const outbox = await http.db.sql`select task_id, case_id, message, sent_at from outbox`;
     expect([...outbox]).toEqual([{ task_id: body.task_id, case_id: "case-post-1", message: { task_id: body.task_id }, sent_at: null }]);
@@ -96,8 +97,15 @@ describe("GET /tasks/{task_id}", () => {
     expect(response.status).toBe(200);
     const task = await bodyOf<Task>(response);
     expect(task).toEqual({
-      task_id, status: "queued", attempts: 0, users: pair.users, duration: 60, title: "Sync", notify: false,
-      created_at: expect.any(String), updated_at: expect.any(String),
+      task_id,
+      status: "queued",
+      attempts: 0,
+      users: pair.users,
+      duration: 60,
+      title: "Sync",
+      notify: false,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
     });
     expect(new Date(task.created_at).toISOString()).toBe(task.created_at);
   });
@@ -159,20 +167,58 @@ describe("GET /health", () => {
   });
 });
 
-describe("GET /docs/json", () => {
-  test("documents the task routes from their schemas", async () => {
-    const document = await bodyOf<{ paths: Record<string, { post: { responses: object } }> }>(await http.app.handle(jsonRequest("GET", "/docs/json")));
-    // invite.ics is left out by the OpenAPI plugin, which skips paths that look like static files.
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/tasks/", "/tasks/{task_id}"]));
-    expect(Object.keys(document.paths["/tasks/"]!.post.responses)).toEqual(expect.arrayContaining(["202", "400", "409"]));
+describe("when Postgres goes silent (connections open, nothing flows)", () => {
+  test("every task route answers 503 naming the database within its deadline, and a refused task is not stored later", async () => {
+    const proxy = startTcpProxy(http.db.url);
+    const throughProxy = new URL(http.db.url);
+    throughProxy.port = new URL(proxy.url).port;
+    const sql = createSql(throughProxy.toString(), { max: 2, timeoutMs: 300 });
+    const broker = createBroker({ url: TEST_AMQP_URL, logger: http.logger, declare: async () => {} });
+    const mailer = createMailer({ url: closedPortUrl("smtp"), from: "invites@w2meet.example", timeoutMs: 500 });
+    const app = buildWorkerApp(loadWorkerConfig({ DATABASE_TIMEOUT_MS: "300" }), { sql, broker, mailer, logger: http.logger });
+    const { task_id } = await bodyOf<TaskAccepted>(await app.handle(jsonRequest("POST", "/tasks", pair)));
+    try {
+      proxy.blackhole();
+      const calls = [
+        jsonRequest("POST", "/tasks", { ...pair, title: "Never stored" }),
+        jsonRequest("POST", "/tasks", { ...pair, title: "Never stored" }),
+        jsonRequest("POST", "/tasks", { ...pair, title: "Never stored" }),
+        jsonRequest("GET", `/tasks/${task_id}`),
+        jsonRequest("GET", `/tasks/${task_id}/invite.ics`),
+      ];
+      const answers = await Promise.all(
+        calls.map(async (request) => {
+          const started = performance.now();
+          const response = await app.handle(request);
+          return { status: response.status, body: await bodyOf<Problem>(response), ms: performance.now() - started };
+        }),
+      );
+      for (const answer of answers) {
+        expect(answer.status).toBe(503);
+        expect(answer.body.detail).toContain("worker database");
+        expect(answer.ms).toBeLessThan(1500);
+      }
+      proxy.heal();
+      await waitFor(async () => (await app.handle(jsonRequest("GET", `/tasks/${task_id}`))).status === 200, { what: "Postgres again" });
+      expect((await http.db.sql`select title from tasks`).map((row) => row.title)).toEqual(["W2Meet meeting"]);
+    } finally {
+      mailer.close();
+      // Gracefully, and before the proxy goes: destroying a connection still setting itself up after the
+      // heal (postgres.js fetches array types on connect) rejects that internal query with no handler.
+      await sql.end({ timeout: 5 });
+      proxy.stop();
+    }
   });
 });
 
 describe("GET /docs/json", () => {
-  test("documents every task route, the invitation included", async () => {
-    const document = await bodyOf<{ paths: Record<string, unknown> }>(await http.app.handle(jsonRequest("GET", "/docs/json")));
+  test("documents every task route from its schemas, the invitation included", async () => {
+    const document = await bodyOf<{ paths: Record<string, { post?: { responses: object } }> }>(
+      await http.app.handle(jsonRequest("GET", "/docs/json")),
+    );
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(["/tasks/", "/tasks/{task_id}", "/tasks/{task_id}/invite.ics", "/health"]),
     );
+    expect(Object.keys(document.paths["/tasks/"]!.post!.responses)).toEqual(expect.arrayContaining(["202", "400", "409"]));
   });
 });

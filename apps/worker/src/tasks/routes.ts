@@ -1,5 +1,6 @@
 import { CreateTask, CreateTaskHeaders, Problem, Task, TaskAccepted, TaskParams } from "@w2meet/contracts";
 import { caseIdOf, notFound } from "@w2meet/kit";
+import { publicBase } from "@w2meet/kit/public-url";
 import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import * as tasks from "./service.ts";
@@ -8,14 +9,15 @@ const tags = ["tasks"];
 const unknownTask = (taskId: string) => notFound(`No task with id ${taskId}`);
 
 /** The task routes: accept scheduling work, follow it, and read the invitation it made. */
-export const tasksRoutes = (deps: tasks.TasksDeps) =>
+export const tasksRoutes = (deps: tasks.TasksDeps & { publicUrl: string }) =>
   new Elysia({ name: "tasks.routes", prefix: "/tasks" })
     .post(
       "/",
-      async ({ body, headers, set }) => {
+      async ({ body, headers, set, request }) => {
         const accepted = await tasks.createTask(deps, body, {
           caseId: caseIdOf(set),
           idempotencyKey: headers["idempotency-key"],
+          apiBase: publicBase(request, deps.publicUrl),
         });
         set.status = 202;
         set.headers.location = accepted.status_url;
@@ -37,8 +39,8 @@ export const tasksRoutes = (deps: tasks.TasksDeps) =>
     )
     .get(
       "/:task_id",
-      async ({ params }) => {
-        const task = await tasks.findTask(deps, params.task_id);
+      async ({ params, request }) => {
+        const task = await tasks.findTask(deps, params.task_id, publicBase(request, deps.publicUrl));
         if (!task) throw unknownTask(params.task_id);
         return task;
       },
@@ -63,12 +65,16 @@ export const tasksRoutes = (deps: tasks.TasksDeps) =>
       },
       {
         params: TaskParams,
-        response: { 200: Type.String({ description: "RFC 5545 text/calendar" }), 400: Problem, 404: Problem, 503: Problem },
+        response: {
+          200: Type.String({ description: "RFC 5545 invitation", contentMediaType: "text/calendar" }),
+          400: Problem,
+          404: Problem,
+          503: Problem,
+        },
         detail: {
           tags,
           summary: "The iCalendar invitation of a finished task",
           description: "404 until the task is done (and for no_slot and failed tasks, which have none).",
-          responses: { 200: { description: "RFC 5545 invitation", content: { "text/calendar": { schema: { type: "string" } } } } },
         },
       },
     );

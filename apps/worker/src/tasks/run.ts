@@ -2,7 +2,7 @@ import { SuggestionList, type Problem, type Suggestion, type TaskStatus } from "
 import { ProblemError, type Logger, type ServiceClient } from "@w2meet/kit";
 import type { Sql } from "@w2meet/kit/postgres";
 import { Value } from "@sinclair/typebox/value";
-import { buildInvite, nextOccurrence } from "../invite/ics.ts";
+import { buildInvite, meetingTime, nextOccurrence } from "../invite/ics.ts";
 import { MailError, mailInvitations, type Mailer } from "../invite/mail.ts";
 
 /** What became of one delivery of a task message; the consumer acks, delays or dead-letters accordingly. */
@@ -45,7 +45,9 @@ async function suggest(deps: RunDeps, task: ClaimedTask, caseId: string): Promis
     throw new PermanentFailure(missing?.length ? `Unknown users: ${missing.join(", ")}` : "The suggestions service knows none such users");
   }
   if (answer.status !== 200) {
-    throw new PermanentFailure(`The suggestions service refused the task (${answer.status}): ${(answer.body as Partial<Problem>).detail ?? ""}`);
+    throw new PermanentFailure(
+      `The suggestions service refused the task (${answer.status}): ${(answer.body as Partial<Problem>).detail ?? ""}`,
+    );
   }
   // The kit's Elysia has registered the string formats (email) this check needs.
   if (!Value.Check(SuggestionList, answer.body)) {
@@ -56,41 +58,61 @@ async function suggest(deps: RunDeps, task: ClaimedTask, caseId: string): Promis
 
 // Failures worth another attempt: the suggestions service unreachable or broken, SMTP not taking mail.
 const isTransient = (error: unknown) =>
-  error instanceof MailError ||
-  (error instanceof ProblemError && ["unavailable", "bad_gateway", "gateway_timeout"].includes(error.code));
+  error instanceof MailError || (error instanceof ProblemError && ["unavailable", "bad_gateway", "gateway_timeout"].includes(error.code));
 
-const meetingTime = (start: Date, hours: number) =>
-  `${start.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}, ` +
-  `${start.toISOString().slice(11, 16)}–${new Date(start.getTime() + hours * 3_600_000).toISOString().slice(11, 16)} UTC`;
+type Claim = Partial<ClaimedTask> & { locked: boolean; status: TaskStatus | null; error: string | null };
 
-async function attempt(db: Sql, deps: RunDeps, taskId: string, caseId: string, log: Logger): Promise<TaskOutcome> {
-  // `running` is claimable too: it is a task whose worker died mid-attempt, since only one holds the lock.
-  // A task whose attempts are all spent (its last one died) fails instead of getting one more.
-  const [task] = await db<(ClaimedTask & { status: TaskStatus; error: string | null })[]>`
+// The advisory lock of a task: both keys are hashed from text so that other users of advisory locks do not clash.
+const LOCK_KEYS = (db: Sql, taskId: string) => db`hashtext('worker.task'), hashtext(${taskId})`;
+
+/**
+ * In one round trip: takes the task's lock (without waiting) and, if it got it, claims the task, counting
+ * the attempt. `running` is claimable too: it is a task whose worker died mid-attempt, since only one
+ * holds the lock. A task whose attempts are all spent (its last one died) fails instead of getting one more.
+ * The lock CTE is materialized, so it runs once however the plan reads it.
+ */
+const claim = (db: Sql, taskId: string, maxAttempts: number) => db<Claim[]>`
+  with lock as materialized (select pg_try_advisory_lock(${LOCK_KEYS(db, taskId)}) as locked),
+  claimed as (
     update tasks set
-      status = case when attempts < ${deps.maxAttempts} then 'running' else 'failed' end,
-      attempts = least(attempts + 1, ${deps.maxAttempts}),
-      error = case when attempts < ${deps.maxAttempts} then error else coalesce(error, 'The last attempt was interrupted') end,
+      status = case when attempts < ${maxAttempts} then 'running' else 'failed' end,
+      attempts = least(attempts + 1, ${maxAttempts}),
+      error = case when attempts < ${maxAttempts} then error else coalesce(error, 'The last attempt was interrupted') end,
       updated_at = now()
-    where id = ${taskId} and status in ('queued', 'running')
-    returning id, status, error, users, preference, duration, title, notify, attempts, suggestion, invite, created_at`;
-  if (!task) {
-    const [row] = await db<{ status: TaskStatus }[]>`select status from tasks where id = ${taskId}`;
-    return row ? { kind: "finished", status: row.status } : { kind: "unknown" };
-  }
-  if (task.status === "failed") return { kind: "failed", attempt: task.attempts, reason: task.error! };
+    from lock
+    where lock.locked and tasks.id = ${taskId} and tasks.status in ('queued', 'running')
+    returning tasks.id, tasks.status, tasks.error, tasks.users, tasks.preference, tasks.duration, tasks.title,
+              tasks.notify, tasks.attempts, tasks.suggestion, tasks.invite, tasks.created_at
+  )
+  select lock.locked, claimed.* from lock left join claimed on true`;
+
+/**
+ * Writes the task's final fields of this attempt and, in the same round trip, releases its lock. The
+ * unlock reads the update's count, so it runs after the row is written; the row stays locked by the
+ * uncommitted update until the commit, so a copy that takes the task's lock meanwhile waits for it and
+ * then sees the task as it was left.
+ */
+const settle = (db: Sql, taskId: string, fields: Record<string, unknown>) => db`
+  with changed as (
+    update tasks set ${db(fields)}, updated_at = now() where id = ${taskId} returning 1
+  )
+  select pg_advisory_unlock(${LOCK_KEYS(db, taskId)}) from (select count(*) from changed) as written`;
+
+async function attempt(db: Sql, deps: RunDeps, task: ClaimedTask, caseId: string, log: Logger): Promise<TaskOutcome> {
+  const taskId = task.id;
   log.debug("task attempt started", { attempt: task.attempts });
   try {
     let { suggestion, invite } = task;
     if (!suggestion || !invite) {
       suggestion = await suggest(deps, task, caseId);
       if (!suggestion) {
-        await db`update tasks set status = 'no_slot', error = null, updated_at = now() where id = ${taskId}`;
+        await settle(db, taskId, { status: "no_slot", error: null });
         return { kind: "finished", status: "no_slot" };
       }
       const facts = { taskId, title: task.title, attendees: task.users, suggestion, createdAt: task.created_at };
       invite = buildInvite({ ...facts, stampedAt: new Date(), organizer: deps.mailer.organizer });
-      await db`update tasks set suggestion = ${db.json(suggestion)}, invite = ${invite} where id = ${taskId}`;
+      // Mails must carry the stored bytes, so the invitation is kept before the first one is sent.
+      if (task.notify) await db`update tasks set suggestion = ${db.json(suggestion)}, invite = ${invite} where id = ${taskId}`;
     }
     if (task.notify) {
       const hours = suggestion.slot[1] - suggestion.slot[0];
@@ -98,38 +120,51 @@ async function attempt(db: Sql, deps: RunDeps, taskId: string, caseId: string, l
       const text = `You are invited to "${task.title}" on ${when}, with ${task.users.join(", ")}.\nThe invitation is attached.`;
       await mailInvitations(db, deps.mailer, { taskId, attendees: task.users, subject: task.title, text, ics: invite }, log);
     }
-    await db`update tasks set status = 'done', error = null, updated_at = now() where id = ${taskId}`;
+    await settle(db, taskId, { status: "done", error: null, suggestion: db.json(suggestion), invite });
     return { kind: "finished", status: "done" };
   } catch (error) {
     const permanent = error instanceof PermanentFailure;
     if (!permanent && !isTransient(error)) throw error;
     const reason = (error as Error).message;
     const last = permanent || task.attempts >= deps.maxAttempts;
-    await db`
-      update tasks set status = ${last ? "failed" : "queued"}, error = ${reason}, updated_at = now() where id = ${taskId}`;
+    await settle(db, taskId, { status: last ? "failed" : "queued", error: reason });
     return last ? { kind: "failed", attempt: task.attempts, reason } : { kind: "retry", attempt: task.attempts, reason };
   }
 }
 
 /**
  * One attempt at a task, idempotent at every step: claims it (counting the attempt), asks the
- * suggestions service once (Case-ID passed on) unless a suggestion is already stored, makes and stores
- * the invitation, mails the attendees not yet mailed, and marks it done. A finished task is left alone.
- * A session advisory lock keeps a duplicate delivery from working on the same task at the same time;
- * Postgres drops the lock with the connection if this process dies.
+ * suggestions service once (Case-ID passed on) unless a suggestion is already stored, makes the
+ * invitation (stored before any mail), mails the attendees not yet mailed, and marks it done. A finished
+ * task is left alone. A session advisory lock keeps a duplicate delivery from working on the same task
+ * at the same time; Postgres drops the lock with the connection if this process dies. Two round trips
+ * for a task without mail: lock and claim, then the result and the unlock.
  */
 export async function runTask(deps: RunDeps, taskId: string, caseId: string, log: Logger): Promise<TaskOutcome> {
   const db = await deps.sql.reserve();
+  // Advisory locks are not transactional: once a statement that may take it was sent, unlock unless settled.
+  let mayHoldLock = false;
   try {
-    const [lock] = await db<{ locked: boolean }[]>`
-      select pg_try_advisory_lock(hashtext('worker.task'), hashtext(${taskId})) as locked`;
-    if (!lock!.locked) return { kind: "busy" };
-    try {
-      return await attempt(db, deps, taskId, caseId, log);
-    } finally {
-      await db`select pg_advisory_unlock(hashtext('worker.task'), hashtext(${taskId}))`;
+    mayHoldLock = true;
+    const [row] = await claim(db, taskId, deps.maxAttempts);
+    if (!row!.locked) {
+      mayHoldLock = false;
+      return { kind: "busy" };
     }
+    if (!row!.id) {
+      const [current] = await db<{ status: TaskStatus }[]>`select status from tasks where id = ${taskId}`;
+      return current ? { kind: "finished", status: current.status } : { kind: "unknown" };
+    }
+    const task = row as ClaimedTask & Claim;
+    if (task.status === "failed") return { kind: "failed", attempt: task.attempts, reason: task.error! };
+    const outcome = await attempt(db, deps, task, caseId, log);
+    mayHoldLock = false;
+    return outcome;
   } finally {
-    db.release();
+    try {
+      if (mayHoldLock) await db`select pg_advisory_unlock(${LOCK_KEYS(db, taskId)})`;
+    } finally {
+      db.release();
+    }
   }
 }

@@ -1,12 +1,19 @@
-import { DEFAULT_DURATION_MINUTES, type CreateTask, type Suggestion, type Task, type TaskAccepted, type TaskStatus } from "@w2meet/contracts";
-import { conflict, invalid, normalizeGroup } from "@w2meet/kit";
-import type { Sql } from "@w2meet/kit/postgres";
+import {
+  DEFAULT_DURATION_MINUTES,
+  type CreateTask,
+  type Suggestion,
+  type Task,
+  type TaskAccepted,
+  type TaskStatus,
+} from "@w2meet/contracts";
+import { conflict, groupOf } from "@w2meet/kit";
+import type { Deadline, Sql } from "@w2meet/kit/postgres";
 
 /** What the task routes work with; made once in app.ts. */
-export type TasksDeps = { sql: Sql; publicUrl: string };
+export type TasksDeps = { sql: Sql; inTime: Deadline };
 
 /** The summary of an invitation whose request named no title. */
-export const DEFAULT_TITLE = "W2Meet meeting";
+const DEFAULT_TITLE = "W2Meet meeting";
 
 type TaskRow = {
   id: string;
@@ -23,21 +30,10 @@ type TaskRow = {
   updated_at: Date;
 };
 
-/** Where a task is followed, through the gateway. */
-export const statusUrl = (publicUrl: string, taskId: string) => `${publicUrl}/api/tasks/${taskId}`;
-/** Where a finished task's invitation is read, through the gateway. */
-export const inviteUrl = (publicUrl: string, taskId: string) => `${statusUrl(publicUrl, taskId)}/invite.ics`;
-
-/** The distinct, lower-cased attendees a task body names: `users`, or the seed system's `userId1` and `userId2`. */
-export function taskGroup(body: CreateTask): string[] {
-  if (body.users !== undefined) return normalizeGroup(body.users, "users");
-  if (body.userId1 !== undefined || body.userId2 !== undefined) {
-    const missing = (["userId1", "userId2"] as const).filter((key) => body[key] === undefined);
-    if (missing.length) throw invalid(missing.map((path) => ({ path, message: "Required with the other userId" })));
-    return normalizeGroup([body.userId1!, body.userId2!], "users");
-  }
-  throw invalid([{ path: "users", message: "Name the attendees with users: [email, ...]" }]);
-}
+/** Where a task is followed, under the base URL the client reached the API at (kit's `publicBase`). */
+const statusUrl = (apiBase: string, taskId: string) => `${apiBase}/tasks/${taskId}`;
+/** Where a finished task's invitation is read. */
+const inviteUrl = (apiBase: string, taskId: string) => `${statusUrl(apiBase, taskId)}/invite.ics`;
 
 /**
  * Accepts a task: in one transaction the task (queued) and the outbox row that will carry its message.
@@ -45,12 +41,12 @@ export function taskGroup(body: CreateTask): string[] {
  * nothing; the same key with a different request is a 409.
  */
 export async function createTask(
-  { sql, publicUrl }: TasksDeps,
+  { sql, inTime }: TasksDeps,
   body: CreateTask,
-  request: { caseId: string; idempotencyKey?: string },
+  request: { caseId: string; idempotencyKey?: string; apiBase: string },
 ): Promise<TaskAccepted> {
   const task = {
-    users: taskGroup(body),
+    users: groupOf(body, "Name the attendees with users: [email, ...]"),
     preference: body.preference ?? null,
     duration: body.duration ?? DEFAULT_DURATION_MINUTES,
     title: body.title ?? DEFAULT_TITLE,
@@ -59,30 +55,36 @@ export async function createTask(
   const requestHash = new Bun.CryptoHasher("sha256").update(JSON.stringify(task)).digest("hex");
   const key = request.idempotencyKey ?? null;
   const id = Bun.randomUUIDv7();
-  const row = await sql.begin(async (tx) => {
-    const [inserted] = await tx<Pick<TaskRow, "id" | "status">[]>`
+  // The task and its outbox row in one statement (so one transaction and one round trip); the trigger
+  // on outbox notifies the relays at commit.
+  const [inserted] = await inTime(sql<Pick<TaskRow, "id" | "status">[]>`
+    with task as (
       insert into tasks (id, users, preference, duration, title, notify, idempotency_key, request_hash, case_id)
       values (${id}, ${task.users}, ${task.preference}, ${task.duration}, ${task.title}, ${task.notify},
               ${key}, ${requestHash}, ${request.caseId})
       on conflict (idempotency_key) do nothing
-      returning id, status`;
-    if (inserted) {
-      await tx`insert into outbox (task_id, case_id, message) values (${id}, ${request.caseId}, ${sql.json({ task_id: id })})`;
-      return inserted;
-    }
-    const [first] = await tx<Pick<TaskRow, "id" | "status" | "request_hash">[]>`
-      select id, status, request_hash from tasks where idempotency_key = ${key}`;
-    if (first!.request_hash !== requestHash) throw conflict("This Idempotency-Key was already used for a different request");
-    return first!;
-  });
-  return { task_id: row.id, status: row.status, status_url: statusUrl(publicUrl, row.id) };
+      returning id, status
+    ), message as (
+      insert into outbox (task_id, case_id, message) select id, ${request.caseId}, ${sql.json({ task_id: id })} from task
+    )
+    select id, status from task`);
+  const row = inserted ?? (await firstWithKey({ sql, inTime }, key!, requestHash));
+  return { task_id: row.id, status: row.status, status_url: statusUrl(request.apiBase, row.id) };
+}
+
+/** The task an `Idempotency-Key` was first used for; a 409 when that was for a different request. */
+async function firstWithKey({ sql, inTime }: TasksDeps, key: string, requestHash: string): Promise<Pick<TaskRow, "id" | "status">> {
+  const [first] = await inTime(sql<Pick<TaskRow, "id" | "status" | "request_hash">[]>`
+    select id, status, request_hash from tasks where idempotency_key = ${key}`);
+  if (first!.request_hash !== requestHash) throw conflict("This Idempotency-Key was already used for a different request");
+  return first!;
 }
 
 /** A task as `GET /tasks/{task_id}` answers it; null when unknown. */
-export async function findTask({ sql, publicUrl }: TasksDeps, taskId: string): Promise<Task | null> {
-  const [row] = await sql<TaskRow[]>`
+export async function findTask({ sql, inTime }: TasksDeps, taskId: string, apiBase: string): Promise<Task | null> {
+  const [row] = await inTime(sql<TaskRow[]>`
     select id, status, users, duration, title, notify, attempts, suggestion, error, created_at, updated_at
-    from tasks where id = ${taskId}`;
+    from tasks where id = ${taskId}`);
   if (!row) return null;
   return {
     task_id: row.id,
@@ -94,16 +96,14 @@ export async function findTask({ sql, publicUrl }: TasksDeps, taskId: string): P
     notify: row.notify,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
-    ...(row.status === "done" && row.suggestion
-      ? { result: { suggestion: row.suggestion, invite_url: inviteUrl(publicUrl, row.id) } }
-      : {}),
+    ...(row.status === "done" && row.suggestion ? { result: { suggestion: row.suggestion, invite_url: inviteUrl(apiBase, row.id) } } : {}),
     ...(row.error ? { error: row.error } : {}),
   };
 }
 
 /** A task's invitation: null for an unknown task, `ics: null` until the task is done. */
-export async function findInvite({ sql }: TasksDeps, taskId: string): Promise<{ status: TaskStatus; ics: string | null } | null> {
-  const [row] = await sql<{ status: TaskStatus; invite: string | null }[]>`select status, invite from tasks where id = ${taskId}`;
+export async function findInvite({ sql, inTime }: TasksDeps, taskId: string): Promise<{ status: TaskStatus; ics: string | null } | null> {
+  const [row] = await inTime(sql<{ status: TaskStatus; invite: string | null }[]>`select status, invite from tasks where id = ${taskId}`);
   if (!row) return null;
   return { status: row.status, ics: row.status === "done" ? row.invite : null };
 }
