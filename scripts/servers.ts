@@ -32,7 +32,14 @@ export const SERVERS: Server[] = [
   },
 ];
 
-const defaultPorts: Record<string, number> = { "postgres:": 5432, "postgresql:": 5432, "redis:": 6379, "amqp:": 5672 };
+const defaultPorts: Record<string, number> = {
+  "postgres:": 5432,
+  "postgresql:": 5432,
+  "redis:": 6379,
+  "amqp:": 5672,
+  "smtp:": 25,
+  "smtps:": 465,
+};
 
 /** Whether something accepts TCP connections at the URL's host and port, within `timeoutMs`. */
 export function reachable(url: string, timeoutMs = 1500): Promise<boolean> {
@@ -45,6 +52,27 @@ export function reachable(url: string, timeoutMs = 1500): Promise<boolean> {
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/**
+ * Whether the AMQP broker at `url` answers the protocol header with its Connection.Start frame within
+ * `timeoutMs`. A broker out of file descriptors still lets TCP connections in (they wait in the backlog)
+ * but never answers them, which a port check cannot tell.
+ */
+export function amqpAnswers(url: string, timeoutMs = 5000): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ""), port: Number(port || defaultPorts["amqp:"]) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => socket.write(Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 0, 9, 1])));
+    // A method frame (type 1) on channel 0 is the broker's Connection.Start.
+    socket.once("data", (data) => done(data[0] === 1));
     socket.once("error", () => done(false));
   });
 }

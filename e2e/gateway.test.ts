@@ -3,12 +3,10 @@
 // is reachable through the gateway.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { IDLE_TIMEOUT_SECONDS } from "../packages/kit/src/lifecycle.ts";
-import { createTestDatabase, startService, type RunningService } from "../packages/kit/src/testing.ts";
-import { asMapping, networksOf } from "./compose/compose-file.ts";
-import { lastOf } from "./compose/dockerfile.ts";
-import { loadProject, ROOT } from "./compose/project.ts";
-import { durationSeconds, route, strippedPrefixes } from "./compose/traefik.ts";
+import { IDLE_TIMEOUT_SECONDS } from "@w2meet/kit";
+import { createTestDatabase, startService, TEST_TOPOLOGY_PREFIX, type RunningService } from "@w2meet/testing";
+import { asMapping, durationSeconds, lastOf, networksOf, route, strippedPrefixes } from "@w2meet/deployment";
+import { loadProject, ROOT } from "./project.ts";
 
 const { compose, staticConfig, gateway, apps: APPS, serviceOf, dockerfileOf, listeningPort, settingsOf } = await loadProject();
 
@@ -19,7 +17,8 @@ describe("traefik", () => {
       expect(router.rule, `${router.name} has a rule`).toBeTruthy();
       expect(router.entryPoints.length, `${router.name} has an entrypoint`).toBeGreaterThan(0);
       for (const entryPoint of router.entryPoints) expect(entryPoints).toContain(entryPoint);
-      for (const middleware of router.middlewares) expect(gateway.middlewares.has(middleware), `${router.name} uses ${middleware}, which exists`).toBe(true);
+      for (const middleware of router.middlewares)
+        expect(gateway.middlewares.has(middleware), `${router.name} uses ${middleware}, which exists`).toBe(true);
       if (router.service?.endsWith("@internal")) continue;
       const service = gateway.services.get(router.service!);
       expect(service, `${router.name} leads to a declared service`).toBeDefined();
@@ -69,27 +68,36 @@ describe("the services behind the gateway", () => {
   const databases: { drop: () => Promise<void> }[] = [];
   const documents = new Map<string, { paths: Record<string, unknown> }>();
   const swaggerPages = new Map<string, string>();
+  type ServedDocument = { servers: { url: string }[]; paths: Record<string, { servers?: { url: string }[] }> };
+  const gatewayDocuments = new Map<string, ServedDocument>();
+  const runningOf = new Map<string, RunningService>();
 
   beforeAll(async () => {
     const run = crypto.randomUUID().slice(0, 8);
-    await Promise.all(APPS.map(async (app) => {
-      // Each app's own defaults reach the local servers; only what must not collide with other runs is set.
-      const settings = Object.keys((await settingsOf(app)).properties);
-      const env: Record<string, string> = {};
-      if (settings.includes("DATABASE_URL")) {
-        const database = await createTestDatabase("w2meet_compose");
-        databases.push(database);
-        env.DATABASE_URL = database.url;
-      }
-      if (settings.includes("CACHE_PREFIX")) env.CACHE_PREFIX = `compose-test:${run}:`;
-      // One fixed prefix: the worker declares durable queues at start, and a name per run would leave a
-      // new set behind every time. No task is ever published to them.
-      if (settings.includes("QUEUE_PREFIX")) env.QUEUE_PREFIX = "w2meet-compose-test";
-      const service = await startService(join(ROOT, "apps", app, "src", "index.ts"), env);
-      running.push(service);
-      documents.set(app, (await (await fetch(`${service.url}/docs/json`)).json()) as { paths: Record<string, unknown> });
-      swaggerPages.set(app, await (await fetch(`${service.url}/docs`)).text());
-    }));
+    await Promise.all(
+      APPS.map(async (app) => {
+        // Each app's own defaults reach the local servers; only what must not collide with other runs is set.
+        const settings = Object.keys((await settingsOf(app)).properties);
+        const env: Record<string, string> = {};
+        if (settings.includes("DATABASE_URL")) {
+          const database = await createTestDatabase("w2meet_compose");
+          databases.push(database);
+          env.DATABASE_URL = database.url;
+        }
+        if (settings.includes("CACHE_PREFIX")) env.CACHE_PREFIX = `compose-test:${run}:`;
+        // One fixed prefix: the worker declares durable queues at start, and a name per run would leave a
+        // new set behind every time. No task is ever published to them.
+        if (settings.includes("QUEUE_PREFIX")) env.QUEUE_PREFIX = `${TEST_TOPOLOGY_PREFIX}compose`;
+        const service = await startService(join(ROOT, "apps", app, "src", "index.ts"), env);
+        running.push(service);
+        documents.set(app, (await (await fetch(`${service.url}/docs/json`)).json()) as { paths: Record<string, unknown> });
+        swaggerPages.set(app, await (await fetch(`${service.url}/docs`)).text());
+        // As Traefik's stripPrefix forwards /{service}/docs/json.
+        const forwarded = { headers: { "x-forwarded-prefix": `/${serviceOf(app)}` } };
+        gatewayDocuments.set(app, (await (await fetch(`${service.url}/docs/json`, forwarded)).json()) as ServedDocument);
+        runningOf.set(app, service);
+      }),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -112,14 +120,37 @@ describe("the services behind the gateway", () => {
     }
   });
 
-  test("Swagger UI of each service finds its document behind the /{service} prefix", () => {
+  test("Swagger UI of each service finds its document and its files behind the /{service} prefix", async () => {
     for (const app of APPS) {
       const name = serviceOf(app)!;
-      const specUrl = swaggerPages.get(app)!.match(/"url":\s*"([^"]+)"/)?.[1];
+      const page = swaggerPages.get(app)!;
+      const specUrl = page.match(/data-openapi-url="([^"]+)"/)?.[1];
       expect(specUrl, `${app}'s Swagger UI names its document`).toBeDefined();
-      for (const page of [`/${name}/docs`, `/${name}/docs/json`]) expect(route(gateway, page)?.router.service).toBe(`${name}@docker`);
+      expect(route(gateway, `/${name}/docs`)).toMatchObject({ router: { service: `${name}@docker` }, upstreamPath: "/docs" });
       const document = new URL(specUrl!, `http://localhost:8080/${name}/docs`).pathname;
       expect(route(gateway, document)).toMatchObject({ router: { service: `${name}@docker` }, upstreamPath: "/docs/json" });
+      const files = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!).filter((url) => !url.startsWith("data:"));
+      expect(files.length, `${app}'s Swagger UI loads its files`).toBeGreaterThan(0);
+      for (const file of files) {
+        const found = route(gateway, new URL(file, `http://localhost:8080/${name}/docs`).pathname);
+        expect(found?.router.service, `${file} of ${app}'s Swagger UI`).toBe(`${name}@docker`);
+        expect((await fetch(`${runningOf.get(app)!.url}${found!.upstreamPath}`)).status, `${file} of ${app}'s Swagger UI`).toBe(200);
+      }
+    }
+  });
+
+  test("Try it out through the gateway reaches each route: the document served behind it names the gateway's /api", () => {
+    for (const app of APPS) {
+      const service = `${serviceOf(app)}@docker`;
+      const { servers, paths } = gatewayDocuments.get(app)!;
+      expect(servers.length, `${app} names one server behind the gateway`).toBe(1);
+      for (const [template, item] of Object.entries(paths)) {
+        // A path's own servers, when it has them, replace the document's.
+        const server = (item.servers ?? servers)[0]!.url.replace(/\/$/, "");
+        const path = template.replace(/\{[^}]+\}/g, "someone@example.com");
+        const found = route(gateway, server + path);
+        expect(found, `${app}: ${server}${template} through the gateway`).toMatchObject({ router: { service }, upstreamPath: path });
+      }
     }
   });
 });

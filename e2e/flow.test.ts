@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createTestDatabase, startService, waitFor, type RunningService } from "@w2meet/testing";
+
+// The whole path of a suggestion, as real processes: suggestions → availability → users → Postgres/Redis.
+const entry = (app: string) => new URL(`../apps/${app}/src/index.ts`, import.meta.url).pathname;
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let users: RunningService;
+let availability: RunningService;
+let suggestions: RunningService;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  users = await startService(entry("users"), {
+    DATABASE_URL: database.url,
+    REDIS_URL: "redis://127.0.0.1:6379",
+    CACHE_PREFIX: `flow-${crypto.randomUUID()}:`,
+    LOG_LEVEL: "info",
+  });
+  availability = await startService(entry("availability"), { USERS_URL: users.url, LOG_LEVEL: "info" });
+  suggestions = await startService(entry("suggestions"), { AVAILABILITY_URL: availability.url, LOG_LEVEL: "info" });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([suggestions?.stop(), availability?.stop(), users?.stop()]);
+  await database?.drop();
+});
+
+const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as any });
+
+test("a group registered through the users service gets its common hours and first slot end to end", async () => {
+  for (const email of ["Ada@Example.com", "grace@example.com"]) {
+    const created = await fetch(`${users.url}/users`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        email,
+        name: email.split("@")[0],
+        availabilities: { tuesday: [14], monday: [11, 9, 10] },
+        preference: "first",
+      }),
+    });
+    expect(created.status).toBe(201);
+  }
+
+  const common = await json(await fetch(`${availability.url}/availability/common_availabilities?users=ada@example.com,grace@example.com`));
+  expect(common.status).toBe(200);
+  expect(common.body.common_availabilities).toEqual({
+    monday: [9, 10, 11],
+    tuesday: [14],
+    wednesday: [],
+    thursday: [],
+    friday: [],
+    saturday: [],
+    sunday: [],
+  });
+  expect(common.body.intervals).toEqual([
+    { day: "monday", start: 9, end: 12 },
+    { day: "tuesday", start: 14, end: 15 },
+  ]);
+
+  const suggested = await fetch(`${suggestions.url}/suggestions?userId1=ada@example.com&userId2=grace@example.com`, {
+    headers: { "case-id": "flow-case-1" },
+  });
+  expect(suggested.headers.get("case-id")).toBe("flow-case-1");
+  expect(await suggested.json()).toEqual({
+    suggestions: [{ day: "monday", slot: [9, 10], preference: "first", attendees: ["ada@example.com", "grace@example.com"], missing: [] }],
+  });
+  // The case id reaches every hop and shows in each service's request log line.
+  for (const service of [suggestions, availability, users]) {
+    await waitFor(() => service.logs().includes('"case_id":"flow-case-1"'), { what: "the case id in the logs" });
+  }
+});
+
+test("an unknown user is a 404 naming them, from availability and from suggestions", async () => {
+  const query = "users=ada@example.com,nobody@example.com";
+  const fromAvailability = await json(await fetch(`${availability.url}/availability/common_availabilities?${query}`));
+  const fromSuggestions = await json(await fetch(`${suggestions.url}/suggestions?${query}`));
+  for (const answer of [fromAvailability, fromSuggestions]) {
+    expect(answer.status).toBe(404);
+    expect(answer.body.missing).toEqual(["nobody@example.com"]);
+  }
+});
+
+test("with the users service stopped, availability and suggestions answer 503", async () => {
+  await users.stop();
+  const query = "users=ada@example.com,grace@example.com";
+  const fromAvailability = await json(await fetch(`${availability.url}/availability/common_availabilities?${query}`));
+  expect(fromAvailability.status).toBe(503);
+  expect(fromAvailability.body.detail).toContain("users");
+  const fromSuggestions = await json(await fetch(`${suggestions.url}/suggestions?${query}`));
+  expect(fromSuggestions.status).toBe(503);
+  expect(fromSuggestions.body.detail).toContain("users");
+  // Health results are cached for a second, so the change may take that long to show.
+  await waitFor(async () => (await fetch(`${availability.url}/health`)).status === 503, { what: "availability to report unhealthy" });
+  await waitFor(async () => (await fetch(`${suggestions.url}/health`)).status === 200, { what: "suggestions to stay healthy" });
+});

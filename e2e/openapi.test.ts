@@ -1,0 +1,79 @@
+// Every service's OpenAPI document says what the service does: problem+json errors, JSON-only bodies that
+// may be refused with 413, the 204 and text/calendar answers, and servers that work natively and behind
+// the gateway. The apps are built in process; making the document touches none of their clients.
+import { describe, expect, test } from "bun:test";
+import { createLogger } from "@w2meet/kit";
+import { buildAvailabilityApp } from "../apps/availability/src/app.ts";
+import { loadAvailabilityConfig } from "../apps/availability/src/config.ts";
+import { buildSuggestionsApp } from "../apps/suggestions/src/app.ts";
+import { loadSuggestionsConfig } from "../apps/suggestions/src/config.ts";
+import { buildUsersApp } from "../apps/users/src/app.ts";
+import { loadUsersConfig } from "../apps/users/src/config.ts";
+import { buildWorkerApp } from "../apps/worker/src/app.ts";
+import { loadWorkerConfig } from "../apps/worker/src/config.ts";
+
+const logger = createLogger({ service: "openapi-test", level: "error" });
+const unused = {} as never;
+const apps = {
+  users: buildUsersApp(loadUsersConfig({}), { sql: unused, inTime: unused, redis: unused, cache: unused, ledger: unused, logger }),
+  availability: buildAvailabilityApp(loadAvailabilityConfig({}), { users: unused, logger }),
+  suggestions: buildSuggestionsApp(loadSuggestionsConfig({}), { availability: unused, logger }),
+  worker: buildWorkerApp(loadWorkerConfig({}), { sql: unused, broker: unused, mailer: unused, logger }),
+};
+
+type Response = { description: string; content?: Record<string, { schema: unknown }> };
+type Operation = { requestBody?: { content: Record<string, unknown> }; responses: Record<string, Response> };
+type Servers = { url: string }[];
+type Document = { servers: Servers; paths: Record<string, Record<string, Operation> & { servers?: Servers }> };
+
+const documentOf = async (app: (typeof apps)[keyof typeof apps], headers: Record<string, string> = {}) =>
+  (await (await app.handle(new Request("http://localhost/docs/json", { headers }))).json()) as Document;
+const operationsOf = (document: Document) =>
+  Object.entries(document.paths).flatMap(([path, { servers: _, ...item }]) =>
+    Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+  );
+
+for (const [name, app] of Object.entries(apps)) {
+  describe(`${name}'s OpenAPI document`, () => {
+    test("advertises every error answer as a problem (the health check's 503 is its report)", async () => {
+      for (const { route, operation } of operationsOf(await documentOf(app))) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400 || (route === "GET /health" && status === "503")) continue;
+          expect(response.content, `${route} ${status}`).toEqual({
+            "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+          });
+        }
+      }
+    });
+
+    test("takes JSON bodies only, and declares the 413 problem wherever it takes one", async () => {
+      const withBodies = operationsOf(await documentOf(app)).filter(({ operation }) => operation.requestBody);
+      for (const { route, operation } of withBodies) {
+        expect(Object.keys(operation.requestBody!.content), route).toEqual(["application/json"]);
+        expect(Object.keys(operation.responses[413]?.content ?? {}), route).toEqual(["application/problem+json"]);
+      }
+      expect(withBodies.length).toBe({ users: 2, availability: 0, suggestions: 0, worker: 1 }[name]!);
+    });
+
+    test("names the service's root as its server, and the gateway's /api behind the gateway", async () => {
+      expect((await documentOf(app)).servers.map((server) => server.url)).toEqual(["/"]);
+      const viaGateway = await documentOf(app, { "x-forwarded-prefix": `/${name}` });
+      expect(viaGateway.servers.map((server) => server.url)).toEqual(["/api"]);
+      expect(viaGateway.paths["/health"]!.servers?.map((server) => server.url)).toEqual([`/${name}`]);
+    });
+  });
+}
+
+test("DELETE /users/{email} answers 204 with no body", async () => {
+  const { paths } = await documentOf(apps.users);
+  const answer = paths["/users/{email}"]!.delete!.responses[204];
+  expect(answer).toBeDefined();
+  expect(answer!.content).toBeUndefined();
+});
+
+test("GET /tasks/{task_id}/invite.ics answers 200 text/calendar", async () => {
+  const { paths } = await documentOf(apps.worker);
+  expect(paths["/tasks/{task_id}/invite.ics"]!.get!.responses[200]!.content).toEqual({
+    "text/calendar": { schema: expect.objectContaining({ type: "string" }) },
+  });
+});

@@ -1,0 +1,168 @@
+import type { Task } from "@w2meet/contracts";
+import {
+  startService,
+  waitFor,
+  type RunningService,
+  bodyOf,
+  attendeesOf,
+  eventsOf,
+  methodOf,
+  startMailCatcher,
+  type MailCatcher,
+  openRabbit,
+  TEST_AMQP_URL,
+  uniquePrefix,
+  type Rabbit,
+} from "@w2meet/testing";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { retryDelays } from "../apps/worker/src/config.ts";
+import { nextOccurrence } from "../apps/worker/src/invite/ics.ts";
+import { queueNames } from "../apps/worker/src/queue/topology.ts";
+import { createWorkerDatabase, type WorkerDatabase } from "../apps/worker/test/database.ts";
+import { startWorkerProcess, type WorkerProcess } from "../apps/worker/test/worker-process.ts";
+
+// The whole system but the gateway, as real processes: worker → suggestions → availability → users.
+const entry = (app: string) => new URL(`../apps/${app}/src/index.ts`, import.meta.url).pathname;
+const FLOW_TEST_MS = 30_000;
+const prefix = uniquePrefix("e2e");
+
+let db: WorkerDatabase;
+let catcher: MailCatcher;
+let rabbit: Rabbit;
+let users: RunningService;
+let availability: RunningService;
+let suggestions: RunningService;
+let worker: WorkerProcess;
+
+beforeAll(async () => {
+  db = await createWorkerDatabase();
+  catcher = await startMailCatcher();
+  rabbit = await openRabbit();
+  // Users and worker share one database, as they do by default; each owns its own tables.
+  users = await startService(entry("users"), {
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    CACHE_PREFIX: `${prefix}:`,
+  });
+  availability = await startService(entry("availability"), { USERS_URL: users.url });
+  suggestions = await startService(entry("suggestions"), { AVAILABILITY_URL: availability.url, LOG_LEVEL: "info" });
+  worker = await startWorkerProcess({
+    DATABASE_URL: db.url,
+    AMQP_URL: TEST_AMQP_URL,
+    QUEUE_PREFIX: prefix,
+    SUGGESTIONS_URL: suggestions.url,
+    SMTP_URL: catcher.url,
+    MAIL_FROM: "W2Meet <invites@w2meet.example>",
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([worker?.stop(), suggestions?.stop(), availability?.stop(), users?.stop()]);
+  await rabbit.removeTopology(queueNames(prefix), retryDelays({ RETRY_BASE_MS: 100, MAX_ATTEMPTS: 5 }));
+  await rabbit.close();
+  await catcher.close();
+  await db.drop();
+});
+
+async function register(email: string, availabilities: Record<string, number[]>) {
+  const response = await fetch(`${users.url}/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, name: email.split("@")[0], availabilities, preference: "first" }),
+  });
+  expect(response.status).toBe(201);
+}
+
+describe("a meeting scheduled through every service", () => {
+  const team = ["ada@example.com", "grace@example.com", "alan@example.com"];
+
+  test(
+    "goes from 202 to done, with an invitation that parses and one mail per attendee",
+    async () => {
+      await register("Ada@Example.com", { monday: [9, 10, 11], thursday: [15] });
+      await register("grace@example.com", { monday: [10, 11], thursday: [15, 16] });
+      await register("alan@example.com", { monday: [8, 10, 11], thursday: [15] });
+
+      const accepted = await worker.post(
+        { users: team, duration: 120, title: "Analytical engine", notify: true },
+        { "case-id": "e2e-case-1" },
+      );
+      // Called natively, the links are the worker's own: a client can follow them as they are.
+      expect(accepted).toEqual({ task_id: expect.any(String), status: "queued", status_url: `${worker.url}/tasks/${accepted.task_id}` });
+
+      const task = await worker.waitForStatus(accepted.task_id, "done");
+      expect(task.attempts).toBe(1);
+      expect(task.result?.suggestion).toEqual({ day: "monday", slot: [10, 12], preference: "first", attendees: team, missing: [] });
+      expect(await (await fetch(accepted.status_url)).json()).toMatchObject({ task_id: accepted.task_id, status: "done" });
+
+      const invite = await fetch(task.result!.invite_url);
+      expect(invite.status).toBe(200);
+      expect(invite.headers.get("content-type")).toContain("text/calendar");
+      const ics = await invite.text();
+      expect(methodOf(ics)).toBe("REQUEST");
+      const events = eventsOf(ics);
+      expect(events).toHaveLength(1);
+      const [event] = events;
+      expect(attendeesOf(event!)).toEqual(team);
+      const start = nextOccurrence(new Date(task.created_at), "monday", 10);
+      expect(event!.start.toISOString()).toBe(start.toISOString());
+      expect(event!.end?.toISOString()).toBe(new Date(start.getTime() + 2 * 3_600_000).toISOString());
+      expect(start.getUTCDay()).toBe(1);
+      expect(start.getTime()).toBeGreaterThan(new Date(task.created_at).getTime());
+
+      for (const email of team) {
+        const mails = catcher.mailsTo(email);
+        expect(mails).toHaveLength(1);
+        const calendar = mails[0]!.attachments.find((part) => part.contentType === "text/calendar");
+        expect(calendar?.headers.get("content-type")).toMatchObject({ params: { method: "REQUEST" } });
+        expect(calendar!.content.toString()).toBe(ics);
+      }
+
+      // The case id of the POST reached the suggestions service and is on the worker's lines for the task.
+      await waitFor(() => suggestions.logs().includes('"case_id":"e2e-case-1"'), { what: "the case id in the suggestions log" });
+      const lines = worker.lines().filter((line) => line.task_id === accepted.task_id);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line.case_id).toBe("e2e-case-1");
+    },
+    FLOW_TEST_MS,
+  );
+
+  test(
+    "ends no_slot when the attendees share no free hour",
+    async () => {
+      await register("early@example.com", { tuesday: [6, 7] });
+      await register("late@example.com", { tuesday: [20, 21] });
+      const accepted = await worker.post({ userId1: "early@example.com", userId2: "late@example.com", notify: true });
+      const task = await worker.waitForStatus(accepted.task_id, "no_slot");
+      expect(task.result).toBeUndefined();
+      expect((await fetch(`${worker.url}/tasks/${accepted.task_id}/invite.ics`)).status).toBe(404);
+      expect(catcher.mailsTo("early@example.com")).toHaveLength(0);
+    },
+    FLOW_TEST_MS,
+  );
+
+  test(
+    "fails at once, naming them, when some attendees are not registered",
+    async () => {
+      const accepted = await worker.post({ users: ["ada@example.com", "nobody@example.com"] });
+      const task = await worker.waitForStatus(accepted.task_id, "failed");
+      expect(task).toMatchObject({ attempts: 1, error: "Unknown users: nobody@example.com" });
+    },
+    FLOW_TEST_MS,
+  );
+
+  test(
+    "answers the same task for a repeated Idempotency-Key across the whole flow",
+    async () => {
+      const body = { users: team, title: "Once only", notify: true };
+      const first = await worker.post(body, { "idempotency-key": "e2e-key" });
+      const second = await worker.post(body, { "idempotency-key": "e2e-key" });
+      expect(second.task_id).toBe(first.task_id);
+      await worker.waitForStatus(first.task_id, "done");
+      for (const email of team) expect(catcher.mailsTo(email).filter((mail) => mail.subject === "Once only")).toHaveLength(1);
+      const done = await bodyOf<Task>(await fetch(`${worker.url}/tasks/${first.task_id}`));
+      expect(done.attempts).toBe(1);
+    },
+    FLOW_TEST_MS,
+  );
+});
