@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createTestDatabase, startService, type RunningService } from "../packages/kit/src/testing.ts";
+import { createTestDatabase, startService, type RunningService } from "@w2meet/testing";
 import { SERVICE_RUNTIME_ENV } from "../scripts/runtime-env.ts";
 
 const ROOT = join(import.meta.dir, "..");

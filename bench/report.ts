@@ -9,18 +9,29 @@ const rate = (value: number) => `${Math.round(value).toLocaleString("en-US")} re
 const errors = (share: number, requests: number) => `${Math.round(share * requests)} errors`;
 
 /** The benchmark's verdicts against the contract's budgets (k6/budgets.json); a smoke run only reports whether its scripts ran clean. */
-export function benchmarkRows(runs: { cacheHit?: K6Run; suggestions?: K6Run; common?: K6Run }, memory: Record<string, number>, smoke: boolean): Row[] {
+export function benchmarkRows(
+  runs: { cacheHit?: K6Run; suggestions?: K6Run; common?: K6Run },
+  memory: Record<string, number>,
+  smoke: boolean,
+): Row[] {
   const verdict = (run: K6Run | undefined, withinBudget: boolean): Row["verdict"] =>
     smoke ? (run?.passed ? "smoke ok" : "smoke FAIL") : withinBudget ? "pass" : "FAIL";
   const rows: Row[] = [];
 
   const hit = runs.cacheHit?.summary?.results;
   if (runs.cacheHit) {
-    const ok = hit && hit.hit.p95_ms <= budgets.cache_hit.p95_ms && hit.hit.p99_ms <= budgets.cache_hit.p99_ms && hit.error_rate === 0 && hit.rate >= hit.target_rate * 0.95;
+    const ok =
+      hit &&
+      hit.hit.p95_ms <= budgets.cache_hit.p95_ms &&
+      hit.hit.p99_ms <= budgets.cache_hit.p99_ms &&
+      hit.error_rate === 0 &&
+      hit.rate >= hit.target_rate * 0.95;
     rows.push({
       scenario: `cache hit, GET /users/{email}/availability at ${rate(hit?.target_rate ?? 0)}`,
       budget: `p95 ≤ ${budgets.cache_hit.p95_ms} ms, p99 ≤ ${budgets.cache_hit.p99_ms} ms, 0 errors`,
-      measured: hit ? `HIT p95 ${ms(hit.hit.p95_ms)}, p99 ${ms(hit.hit.p99_ms)}; ${errors(hit.error_rate, hit.requests)}; ${rate(hit.rate)} sent` : "no summary",
+      measured: hit
+        ? `HIT p95 ${ms(hit.hit.p95_ms)}, p99 ${ms(hit.hit.p99_ms)}; ${errors(hit.error_rate, hit.requests)}; ${rate(hit.rate)} sent`
+        : "no summary",
       verdict: verdict(runs.cacheHit, Boolean(ok)),
     });
   }
@@ -33,7 +44,8 @@ export function benchmarkRows(runs: { cacheHit?: K6Run; suggestions?: K6Run; com
       scenario: "suggestions for 2 users, open model, rate ramped in steps",
       budget: `≥ ${rate(budgets.suggestions.rate)} with p95 ≤ ${budgets.suggestions.p95_ms} ms, 0 errors`,
       measured: suggest
-        ? `${rate(suggest.max_rate_within_budget)} within budget` + (atBudget ? `; at ${rate(atBudget.target_rate)}: p95 ${ms(atBudget.p95_ms)}, ${rate(atBudget.achieved_rate)} sent` : "")
+        ? `${rate(suggest.max_rate_within_budget)} within budget` +
+          (atBudget ? `; at ${rate(atBudget.target_rate)}: p95 ${ms(atBudget.p95_ms)}, ${rate(atBudget.achieved_rate)} sent` : "")
         : "no summary",
       verdict: verdict(runs.suggestions, Boolean(ok)),
     });
@@ -45,7 +57,9 @@ export function benchmarkRows(runs: { cacheHit?: K6Run; suggestions?: K6Run; com
     rows.push({
       scenario: `common availability of ${common?.group_size ?? 100} users at ${rate(common?.target_rate ?? 0)}`,
       budget: `p95 ≤ ${budgets.common_100.p95_ms} ms`,
-      measured: common ? `p95 ${ms(common.latency.p95_ms)}, p99 ${ms(common.latency.p99_ms)}; ${errors(common.error_rate, common.requests)}` : "no summary",
+      measured: common
+        ? `p95 ${ms(common.latency.p95_ms)}, p99 ${ms(common.latency.p99_ms)}; ${errors(common.error_rate, common.requests)}`
+        : "no summary",
       verdict: verdict(runs.common, Boolean(ok)),
     });
   }
@@ -54,7 +68,9 @@ export function benchmarkRows(runs: { cacheHit?: K6Run; suggestions?: K6Run; com
   rows.push({
     scenario: "memory under those loads (largest RSS sampled)",
     budget: `each service ≤ ${budgets.memory.rss_mb} MB`,
-    measured: Object.entries(memory).map(([name, mb]) => `${name} ${mb} MB`).join(", "),
+    measured: Object.entries(memory)
+      .map(([name, mb]) => `${name} ${mb} MB`)
+      .join(", "),
     verdict: smoke ? "smoke ok" : heaviest <= budgets.memory.rss_mb ? "pass" : "FAIL",
   });
   return rows;
@@ -65,7 +81,7 @@ export function profileRows(hops: K6Run[]): string[][] {
   return hops.map((run) => {
     const results = run.summary?.results;
     const requests = results?.requests || 1;
-    const cpu = (name: string) => `${((run.usage[name]?.cpu_seconds ?? 0) * 1000 / requests).toFixed(3)}`;
+    const cpu = (name: string) => `${(((run.usage[name]?.cpu_seconds ?? 0) * 1000) / requests).toFixed(3)}`;
     return [
       results?.hop ?? run.script,
       rate(results?.rate ?? 0),

@@ -27,9 +27,7 @@ function readCpuSeconds(pid: number): number {
  * ends first (k6 itself) keeps what its last sample saw.
  */
 export function watchProcesses(pids: Record<string, number>, intervalMs = 100) {
-  const seen = Object.fromEntries(
-    Object.keys(pids).map((name) => [name, { firstCpu: NaN, lastCpu: NaN, maxRssKb: 0, hwmKb: 0 }]),
-  );
+  const seen = Object.fromEntries(Object.keys(pids).map((name) => [name, { firstCpu: NaN, lastCpu: NaN, maxRssKb: 0, hwmKb: 0 }]));
   const sample = () => {
     for (const [name, pid] of Object.entries(pids)) {
       const record = seen[name]!;
@@ -64,5 +62,38 @@ export function watchProcesses(pids: Record<string, number>, intervalMs = 100) {
         ]),
       );
     },
+  };
+}
+
+/** Share of the machine's CPU time that was not idle since the call, read from /proc/stat when the returned function is called. */
+export function watchMachine(): () => number {
+  const read = () => {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
+  };
+  const first = read();
+  return () => {
+    const last = read();
+    return 1 - (last.idle - first.idle) / Math.max(1, last.total - first.total);
+  };
+}
+
+/**
+ * CPU seconds spent by a changing set of processes (e.g. the Postgres backends of one database, which
+ * come and go with the pool) between the call and the returned function's call; a process first seen
+ * at the end counts in full.
+ */
+export async function watchProcessGroup(pidsNow: () => Promise<number[]>): Promise<() => Promise<number>> {
+  const cpuOrZero = (pid: number) => {
+    try {
+      return readCpuSeconds(pid);
+    } catch {
+      return 0;
+    }
+  };
+  const first = new Map((await pidsNow()).map((pid) => [pid, cpuOrZero(pid)]));
+  return async () => {
+    const pids = new Set([...first.keys(), ...(await pidsNow())]);
+    return [...pids].reduce((sum, pid) => sum + Math.max(0, cpuOrZero(pid) - (first.get(pid) ?? 0)), 0);
   };
 }

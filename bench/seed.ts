@@ -14,7 +14,10 @@ function benchWeek(random: () => number): Record<string, number[]> {
     DAYS.map((day) => {
       const hours = new Set<number>();
       for (let hour = 8; hour < 20; hour++) if (random() < 0.6) hours.add(hour);
-      if (day === "wednesday") [10, 11].forEach((hour) => hours.add(hour));
+      if (day === "wednesday") {
+        hours.add(10);
+        hours.add(11);
+      }
       return [day, [...hours].sort((a, b) => a - b)];
     }),
   );

@@ -3,7 +3,18 @@
 //   k6 run k6/common-100.js                                      native availability service on :3002
 //   k6 run -e BASE_URL=http://localhost:8080/api k6/common-100.js
 import http from "k6/http";
-import { baseUrl, latency, pickUsers, reportOnly, requireUsers, usersUrl, smoke, SMOKE_P95_MS, summaryFiles, throughput } from "./lib/bench.js";
+import {
+  baseUrl,
+  latency,
+  pickUsers,
+  reportOnly,
+  requireUsers,
+  usersUrl,
+  smoke,
+  SMOKE_P95_MS,
+  summaryFiles,
+  throughput,
+} from "./lib/bench.js";
 
 const budget = JSON.parse(open("./budgets.json")).common_100;
 const BASE_URL = baseUrl("http://127.0.0.1:3002");
@@ -15,7 +26,14 @@ export const options = {
   discardResponseBodies: true,
   summaryTrendStats: ["avg", "min", "med", "p(90)", "p(95)", "p(99)", "max"],
   scenarios: {
-    common_100: { executor: "constant-arrival-rate", rate: RATE, timeUnit: "1s", duration: `${SECONDS}s`, preAllocatedVUs: 10, maxVUs: 100 },
+    common_100: {
+      executor: "constant-arrival-rate",
+      rate: RATE,
+      timeUnit: "1s",
+      duration: `${SECONDS}s`,
+      preAllocatedVUs: 10,
+      maxVUs: 100,
+    },
   },
   thresholds: {
     "http_req_duration{scenario:common_100}": [`p(95)<=${smoke ? SMOKE_P95_MS : budget.p95_ms}`],

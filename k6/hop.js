@@ -13,14 +13,18 @@ const PATHS = {
 };
 const HOP = __ENV.HOP || "suggestions";
 if (!PATHS[HOP]) throw new Error(`HOP must be one of ${Object.keys(PATHS).join(", ")}`);
-const BASE_URL = baseUrl({ users: "http://127.0.0.1:3001", availability: "http://127.0.0.1:3002", suggestions: "http://127.0.0.1:3003" }[HOP]);
+const BASE_URL = baseUrl(
+  { users: "http://127.0.0.1:3001", availability: "http://127.0.0.1:3002", suggestions: "http://127.0.0.1:3003" }[HOP],
+);
 const RATE = Number(__ENV.RATE || 1000);
 const SECONDS = Number(__ENV.SECONDS || 15);
 
 export const options = {
   discardResponseBodies: true,
   summaryTrendStats: ["avg", "min", "med", "p(90)", "p(95)", "p(99)", "max"],
-  scenarios: { hop: { executor: "constant-arrival-rate", rate: RATE, timeUnit: "1s", duration: `${SECONDS}s`, preAllocatedVUs: 20, maxVUs: 200 } },
+  scenarios: {
+    hop: { executor: "constant-arrival-rate", rate: RATE, timeUnit: "1s", duration: `${SECONDS}s`, preAllocatedVUs: 20, maxVUs: 200 },
+  },
   thresholds: {
     "http_req_duration{scenario:hop}": reportOnly.trend,
     "http_req_failed{scenario:hop}": reportOnly.rate,

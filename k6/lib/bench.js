@@ -16,8 +16,9 @@ export const baseUrl = (nativeDefault) => (__ENV.BASE_URL || nativeDefault).repl
 export const usersUrl = () => (__ENV.USERS_URL || (__ENV.BASE_URL ? __ENV.BASE_URL : "http://127.0.0.1:3001")).replace(/\/+$/, "");
 
 /** The users `bun run bench` seeds: <EMAIL_PREFIX>000@w2meet.test ... */
-export const emails = Array.from({ length: Number(__ENV.USER_COUNT || 200) }, (_, i) =>
-  `${__ENV.EMAIL_PREFIX || "bench-"}${String(i).padStart(3, "0")}@w2meet.test`,
+export const emails = Array.from(
+  { length: Number(__ENV.USER_COUNT || 200) },
+  (_, i) => `${__ENV.EMAIL_PREFIX || "bench-"}${String(i).padStart(3, "0")}@w2meet.test`,
 );
 
 /** `count` distinct users picked at random. */
@@ -30,10 +31,14 @@ export function pickUsers(count) {
 /** Aborts the run unless every benchmark user exists (reading them also warms the users cache). */
 export function requireUsers(usersBaseUrl) {
   for (let start = 0; start < emails.length; start += 50) {
-    const batch = emails.slice(start, start + 50).map((email) => ["GET", `${usersBaseUrl}/users/${email}/availability`, null, { tags: { name: "setup" } }]);
+    const batch = emails
+      .slice(start, start + 50)
+      .map((email) => ["GET", `${usersBaseUrl}/users/${email}/availability`, null, { tags: { name: "setup" } }]);
     const missing = http.batch(batch).filter((response) => response.status !== 200);
     if (missing.length) {
-      exec.test.abort(`${missing.length} benchmark users answer ${missing[0].status} at ${usersBaseUrl}: seed them first (bun run bench seeds them)`);
+      exec.test.abort(
+        `${missing.length} benchmark users answer ${missing[0].status} at ${usersBaseUrl}: seed them first (bun run bench seeds them)`,
+      );
     }
   }
 }
@@ -69,7 +74,7 @@ export function summaryFiles(name, data, results) {
   };
   const dir = (__ENV.RESULTS_DIR || "bench/results").replace(/\/+$/, "");
   return {
-    [`${dir}/${name}.json`]: JSON.stringify(summary, null, 2) + "\n",
+    [`${dir}/${name}.json`]: `${JSON.stringify(summary, null, 2)}\n`,
     stdout: `${name}: ${passed ? "thresholds passed" : "THRESHOLDS FAILED"} ${JSON.stringify(results)}\n`,
   };
 }
