@@ -9,15 +9,19 @@ import { answerOf, requestTiming } from "./request-timing.ts";
  * of the problem it was answered with (rendered by `problemDetails`).
  */
 export const requestLog = (options: { logger: Logger }) =>
-  new Elysia({ name: "kit.request-log" }).use(requestTiming()).onAfterResponse({ as: "global" }, (context) => {
-    const { status, route, durationMs } = answerOf(context);
-    const errorCode = problemCodeOf(context.request);
-    options.logger.info("request", {
-      case_id: caseIdOf(context.set),
-      method: context.request.method,
-      route,
-      status,
-      duration_ms: Math.round(durationMs * 1000) / 1000,
-      ...(errorCode && { error_code: errorCode }),
+  // The hook names what it reads: Elysia infers from that what to prepare for each request, and a hook
+  // taking the whole context would have it read every body, even on routes that take none.
+  new Elysia({ name: "kit.request-log" })
+    .use(requestTiming())
+    .onAfterResponse({ as: "global" }, ({ request, set, route: matched, responseValue }) => {
+      const { status, route, durationMs } = answerOf({ request, set, route: matched, responseValue });
+      const errorCode = problemCodeOf(request);
+      options.logger.info("request", {
+        case_id: caseIdOf(set),
+        method: request.method,
+        route,
+        status,
+        duration_ms: Math.round(durationMs * 1000) / 1000,
+        ...(errorCode && { error_code: errorCode }),
+      });
     });
-  });
