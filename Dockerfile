@@ -14,6 +14,7 @@ COPY apps/users/package.json apps/users/
 COPY apps/availability/package.json apps/availability/
 COPY apps/suggestions/package.json apps/suggestions/
 COPY apps/worker/package.json apps/worker/
+COPY apps/gateway/package.json apps/gateway/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/deployment/package.json packages/deployment/
 COPY packages/kit/package.json packages/kit/
@@ -24,7 +25,7 @@ COPY bench/package.json bench/
 # Optional peers (typescript, type packages) come along with elysia but are never loaded at run time;
 # of swagger-ui-dist (12 MB) the docs serve only the bundle and its stylesheet. An exec-form ENTRYPOINT
 # cannot name the app from a build argument, so a one-line service.ts does.
-RUN test -n "${APP}" || { echo "build with --build-arg APP=<users|availability|suggestions|worker>" >&2; exit 1; } \
+RUN test -n "${APP}" || { echo "build with --build-arg APP=<users|availability|suggestions|worker|gateway>" >&2; exit 1; } \
  && bun install --frozen-lockfile --production --filter "@w2meet/${APP}" \
  && rm -rf node_modules/.bun/typescript@* node_modules/.bun/@types+* node_modules/.bun/bun-types@* node_modules/.bun/undici-types@* \
  && find node_modules/.bun/swagger-ui-dist@*/node_modules/swagger-ui-dist -type f ! -name swagger-ui-bundle.js ! -name swagger-ui.css \

@@ -11,7 +11,15 @@ describe("ruleMatches", () => {
   });
 
   test("refuses a matcher it cannot evaluate rather than ignoring it", () => {
-    expect(() => ruleMatches("Host(`example.com`) && PathPrefix(`/`)", "/")).toThrow("Host");
+    expect(() => ruleMatches("Header(`X-Test`, `1`) && PathPrefix(`/`)", "/")).toThrow("Header");
+  });
+
+  test("matches Host against the request's host name, localhost unless given, ignoring case", () => {
+    const rule = "!Host(`localhost`) && !Host(`127.0.0.1`)";
+    expect(ruleMatches(rule, "/")).toBe(false);
+    expect(ruleMatches(rule, "/", "127.0.0.1")).toBe(false);
+    expect(ruleMatches(rule, "/", "W2Meet.example.com")).toBe(true);
+    expect(ruleMatches("Host(`w2meet.example.com`)", "/", "W2Meet.example.com")).toBe(true);
   });
 });
 
@@ -30,6 +38,25 @@ describe("route", () => {
           },
         },
         hidden: { labels: { "traefik.http.routers.hidden.rule": "PathPrefix(`/`)" } },
+        fallback: {
+          labels: {
+            "traefik.enable": "true",
+            "traefik.http.routers.rest.rule": "PathPrefix(`/`)",
+            "traefik.http.routers.rest.priority": "1",
+            "traefik.http.routers.rest.entrypoints": "web",
+            "traefik.http.routers.rest.service": "fallback",
+            "traefik.http.routers.rest.middlewares": "under-rest",
+            "traefik.http.middlewares.under-rest.replacepathregex.regex": "^/(.*)",
+            "traefik.http.middlewares.under-rest.replacepathregex.replacement": "/rest/$1",
+            "traefik.http.routers.status.rule": "Path(`/api/status`)",
+            "traefik.http.routers.status.entrypoints": "web",
+            "traefik.http.routers.status.service": "fallback",
+            "traefik.http.routers.status.middlewares": "status-path",
+            "traefik.http.middlewares.status-path.replacepath.path": "/status",
+            "traefik.http.middlewares.pages.errors.status": "429,599",
+            "traefik.http.middlewares.pages.errors.statusrewrites.599": "503",
+          },
+        },
       },
     },
     {
@@ -46,8 +73,17 @@ describe("route", () => {
     expect(gateway.services.get("users@docker")?.port).toBe(3001);
   });
 
-  test("ignores containers that do not opt in with traefik.enable", () => {
-    expect(route(gateway, "/anything")).toBeUndefined();
+  test("ignores containers that do not opt in with traefik.enable, leaving their paths to the lowest router", () => {
+    expect(route(gateway, "/anything")).toMatchObject({ router: { name: "rest@docker" }, upstreamPath: "/rest/anything" });
+  });
+
+  test("replaces the path as replacePath and replacePathRegex do", () => {
+    expect(route(gateway, "/api/status")).toMatchObject({ router: { name: "status@docker" }, upstreamPath: "/status" });
+    expect(route(gateway, "/api/other")).toMatchObject({ router: { name: "rest@docker" }, upstreamPath: "/rest/api/other" });
+  });
+
+  test("reads a label's map option, such as the errors middleware's status rewrites, as a map", () => {
+    expect(gateway.middlewares.get("pages@docker")).toEqual({ errors: { status: "429,599", statusrewrites: { "599": "503" } } });
   });
 });
 

@@ -79,9 +79,15 @@ export function gatewayOf(compose: ComposeFile, dynamic: Dynamic): Gateway {
     for (const [name, options] of groups.get("middlewares") ?? []) {
       const middleware: Middleware = {};
       for (const [option, value] of Object.entries(options)) {
-        const [type, field] = option.split(".") as [string, string];
+        // errors.status → { errors: { status } }; errors.statusrewrites.599 → { errors: { statusrewrites: { 599 } } }
+        const [type, field, ...rest] = option.split(".") as [string, string, ...string[]];
         middleware[type] ??= {};
-        middleware[type][field] = value;
+        if (rest.length === 0) {
+          middleware[type][field] = value;
+        } else {
+          middleware[type][field] ??= {};
+          (middleware[type][field] as Record<string, string>)[rest.join(".")] = value;
+        }
       }
       gateway.middlewares.set(`${name}@docker`, middleware);
     }
@@ -98,11 +104,11 @@ export function gatewayOf(compose: ComposeFile, dynamic: Dynamic): Gateway {
 }
 
 /**
- * Evaluates a Traefik v3 rule against a request path. Knows the path matchers (Path, PathPrefix,
- * PathRegexp) and &&, ||, ! and parentheses; any other matcher is an error, so a check never passes
- * by ignoring part of a rule.
+ * Evaluates a Traefik v3 rule against a request's path and host name. Knows the path matchers (Path,
+ * PathPrefix, PathRegexp), Host, and &&, ||, ! and parentheses; any other matcher is an error, so a
+ * check never passes by ignoring part of a rule.
  */
-export function ruleMatches(rule: string, path: string): boolean {
+export function ruleMatches(rule: string, path: string, host = "localhost"): boolean {
   const tokens = rule.match(/`[^`]*`|&&|\|\||[()!,]|[A-Za-z]+|\S/g) ?? [];
   let at = 0;
   const peek = () => tokens[at];
@@ -119,6 +125,8 @@ export function ruleMatches(rule: string, path: string): boolean {
         return args.some((prefix) => path.startsWith(prefix));
       case "PathRegexp":
         return args.some((pattern) => new RegExp(pattern).test(path));
+      case "Host":
+        return args.some((name) => name.toLowerCase() === host.toLowerCase());
       default:
         throw new Error(`Rule ${rule}: matcher ${name} is not evaluated by this check`);
     }
@@ -163,17 +171,33 @@ export function ruleMatches(rule: string, path: string): boolean {
   return result;
 }
 
-/** Where a request for `path` on `entryPoint` ends up: the router Traefik picks and the path the service sees. */
-export function route(gateway: Gateway, path: string, entryPoint = "web"): { router: Router; upstreamPath: string } | undefined {
+/**
+ * Where a request for `path` (to `host`) on `entryPoint` ends up: the router Traefik picks and the path the
+ * service sees once the router's stripPrefix, replacePath and replacePathRegex middlewares ran.
+ */
+export function route(
+  gateway: Gateway,
+  path: string,
+  entryPoint = "web",
+  host = "localhost",
+): { router: Router; upstreamPath: string } | undefined {
   const candidates = gateway.routers
-    .filter((router) => router.rule && router.entryPoints.includes(entryPoint) && ruleMatches(router.rule, path))
+    .filter((router) => router.rule && router.entryPoints.includes(entryPoint) && ruleMatches(router.rule, path, host))
     // Traefik's default priority is the length of the rule; the longest wins.
     .sort((a, b) => (b.priority ?? b.rule!.length) - (a.priority ?? a.rule!.length));
   const router = candidates[0];
   if (!router) return undefined;
   let upstreamPath = path;
   for (const name of router.middlewares) {
-    const prefixes = gateway.middlewares.get(name)?.stripprefix?.prefixes ?? gateway.middlewares.get(name)?.stripPrefix?.prefixes;
+    const middleware = gateway.middlewares.get(name);
+    const replacement = middleware?.replacepath?.path ?? middleware?.replacePath?.path;
+    if (replacement !== undefined) upstreamPath = String(replacement);
+    const byRegex = middleware?.replacepathregex ?? middleware?.replacePathRegex;
+    if (byRegex?.regex !== undefined) {
+      // Go's $1 in a replacement is JavaScript's too.
+      upstreamPath = upstreamPath.replace(new RegExp(String(byRegex.regex)), String(byRegex.replacement));
+    }
+    const prefixes = middleware?.stripprefix?.prefixes ?? middleware?.stripPrefix?.prefixes;
     if (prefixes === undefined) continue;
     const list = Array.isArray(prefixes) ? (prefixes as string[]) : splitList(String(prefixes));
     const prefix = list.find((p) => upstreamPath.startsWith(p));

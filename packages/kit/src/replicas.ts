@@ -75,6 +75,11 @@ export function createReplicaSet(host: string, options: { resolve?: Resolver; re
       failedAt.set(address, Date.now());
       await refresh().catch(() => {});
     },
+    /** Every address the host resolves to now, benched ones included, asked of DNS again when stale. */
+    async all(): Promise<string[]> {
+      if (addresses.length === 0 || Date.now() - resolvedAt > refreshMs) await refresh();
+      return [...addresses];
+    },
     /** The addresses calls go to now (known and not benched); for tests and diagnostics. */
     inUse: () => addresses.filter((address) => !benched(address)),
   };

@@ -26,6 +26,8 @@ export type ServiceOptions = {
   mapError?: (error: unknown) => ProblemError | undefined;
   /** OpenAPI tags of the service's routes. */
   tags?: { name: string; description: string }[];
+  /** False for a service none of whose routes takes a body: bodies are then never read at all. */
+  takesBodies?: boolean;
 };
 
 /**
@@ -40,7 +42,7 @@ export function createService(options: ServiceOptions) {
     .use(requestLog({ logger }))
     .use(caseId())
     .use(problemDetails({ logger, mapError: options.mapError }))
-    .use(bodyLimits())
+    .use(options.takesBodies === false ? new Elysia({ name: "kit.no-bodies" }) : bodyLimits())
     .use(
       docs({
         name,

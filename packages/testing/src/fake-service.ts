@@ -16,6 +16,9 @@ export function startFakeService<Recorded extends object = { query: URLSearchPar
   answer: FakeServiceAnswer;
   record?: (url: URL, request: Request) => Recorded;
   failure?: (status: number) => unknown;
+  /** Where it listens: 127.0.0.1 and a free port unless given (replicas of one service share a port on 127.0.0.x). */
+  hostname?: string;
+  port?: number;
 }) {
   const record = options.record ?? (queryOf as (url: URL) => Recorded);
   const failure = options.failure ?? ((status: number) => ({ status, detail: "failing on purpose" }));
@@ -23,8 +26,8 @@ export function startFakeService<Recorded extends object = { query: URLSearchPar
   const held: (() => void)[] = [];
   let answer = options.answer;
   const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
+    port: options.port ?? 0,
+    hostname: options.hostname ?? "127.0.0.1",
     fetch(request) {
       const url = new URL(request.url);
       if (url.pathname === "/health/live") return Response.json({ status: "alive" });
@@ -37,7 +40,8 @@ export function startFakeService<Recorded extends object = { query: URLSearchPar
     answer = next;
   };
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url: `http://${options.hostname ?? "127.0.0.1"}:${server.port}`,
+    port: server.port as number,
     calls,
     /** Reply to every call with `next` from now on. */
     answerWith,
