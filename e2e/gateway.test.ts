@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { IDLE_TIMEOUT_SECONDS } from "@w2meet/kit";
 import { createTestDatabase, startService, TEST_TOPOLOGY_PREFIX, type RunningService } from "@w2meet/testing";
 import { asMapping, durationSeconds, lastOf, networksOf, route, strippedPrefixes } from "@w2meet/deployment";
+import { BREAKER_OPEN_STATUS } from "../apps/gateway/src/gateway-errors/service.ts";
+import { serviceOfPath } from "../apps/gateway/src/services.ts";
 import { loadProject, ROOT } from "./project.ts";
 
 const { compose, staticConfig, gateway, apps: APPS, serviceOf, dockerfileOf, listeningPort, settingsOf } = await loadProject();
@@ -53,20 +55,56 @@ describe("traefik", () => {
     expect(idle).toBeLessThan(IDLE_TIMEOUT_SECONDS);
   });
 
-  test("answers GET /health itself and never routes /metrics", () => {
+  test("answers GET /health itself and never routes /metrics to a service", () => {
     expect(route(gateway, "/health")?.router.service).toBe("ping@internal");
     expect(staticConfig.ping).toBeDefined();
     for (const app of APPS) {
-      expect(route(gateway, `/${serviceOf(app)}/metrics`), `/${serviceOf(app)}/metrics is not routed`).toBeUndefined();
-      expect(route(gateway, `/api/${serviceOf(app)}/metrics`)?.upstreamPath ?? "").not.toBe("/metrics");
+      for (const path of [`/${serviceOf(app)}/metrics`, `/api/${serviceOf(app)}/metrics`, "/metrics"]) {
+        const found = route(gateway, path);
+        expect(found?.upstreamPath, `${path} reaches no /metrics`).not.toBe("/metrics");
+        if (found?.router.service !== `${serviceOf(app)}@docker`)
+          expect(found).toMatchObject({ router: { service: "gateway@docker" }, upstreamPath: `/unrouted${path}` });
+      }
     }
   });
+
+  test("sends the security headers on every answer but the HTTPS redirect", () => {
+    for (const router of gateway.routers.filter((r) => r.name !== "to-https@docker")) {
+      expect(router.middlewares[0], `${router.name} starts with the security headers`).toBe("security-headers@file");
+    }
+  });
+
+  test("serves every route over HTTP and HTTPS, and redirects plain HTTP for any host name but this machine's", () => {
+    expect(staticConfig.entryPoints.websecure.http.tls).toBeDefined();
+    for (const router of gateway.routers.filter((r) => r.name !== "to-https@docker")) {
+      expect(router.entryPoints.sort(), router.name).toEqual(["web", "websecure"]);
+    }
+    for (const host of ["localhost", "127.0.0.1", "[::1]"])
+      expect(route(gateway, "/api/users/x", "web", host)?.router.name).toBe("users@docker");
+    expect(route(gateway, "/api/users/x", "web", "w2meet.example.com")?.router.name).toBe("to-https@docker");
+    expect(route(gateway, "/api/users/x", "websecure", "w2meet.example.com")?.router.name).toBe("users@docker");
+    const redirect = gateway.middlewares.get("to-https@docker")?.redirectscheme;
+    expect(redirect).toEqual({ scheme: "https", port: "8443" });
+    expect(compose.services.traefik!.ports).toContain(`${redirect!.port}:${staticConfig.entryPoints.websecure.address.replace(":", "")}`);
+  });
 });
+
+type Document = { paths: Record<string, Record<string, { responses?: Record<string, unknown>; tags?: string[] }>> };
+const documents = new Map<string, Document>();
+
+/** Every status any operation of a service's OpenAPI document answers with. */
+const documentedStatuses = (document: Document) =>
+  Object.values(document.paths).flatMap((item) =>
+    Object.values(item).flatMap((operation) => Object.keys(operation?.responses ?? {}).map(Number)),
+  );
+
+/** Routes of the gateway service that Traefik calls itself (its errors page, its lowest router) rather than routing to. */
+const reachedByTraefik = (app: string, template: string) =>
+  app === "gateway" && Object.values(documents.get(app)!.paths[template] ?? {}).every((operation) => operation?.tags?.includes("gateway"));
 
 describe("the services behind the gateway", () => {
   const running: RunningService[] = [];
   const databases: { drop: () => Promise<void> }[] = [];
-  const documents = new Map<string, { paths: Record<string, unknown> }>();
   const swaggerPages = new Map<string, string>();
   type ServedDocument = { servers: { url: string }[]; paths: Record<string, { servers?: { url: string }[] }> };
   const gatewayDocuments = new Map<string, ServedDocument>();
@@ -90,7 +128,7 @@ describe("the services behind the gateway", () => {
         if (settings.includes("QUEUE_PREFIX")) env.QUEUE_PREFIX = `${TEST_TOPOLOGY_PREFIX}compose`;
         const service = await startService(join(ROOT, "apps", app, "src", "index.ts"), env);
         running.push(service);
-        documents.set(app, (await (await fetch(`${service.url}/docs/json`)).json()) as { paths: Record<string, unknown> });
+        documents.set(app, (await (await fetch(`${service.url}/docs/json`)).json()) as Document);
         swaggerPages.set(app, await (await fetch(`${service.url}/docs`)).text());
         // As Traefik's stripPrefix forwards /{service}/docs/json.
         const forwarded = { headers: { "x-forwarded-prefix": `/${serviceOf(app)}` } };
@@ -110,6 +148,7 @@ describe("the services behind the gateway", () => {
       const service = `${serviceOf(app)}@docker`;
       const routers = gateway.routers.filter((router) => router.service === service);
       for (const template of Object.keys(documents.get(app)!.paths)) {
+        if (reachedByTraefik(app, template)) continue;
         const path = template.replace(/\{[^}]+\}/g, "someone@example.com");
         const reachable = routers.some((router) => {
           const found = route(gateway, strippedPrefixes(gateway, router).join("") + path);
@@ -145,6 +184,7 @@ describe("the services behind the gateway", () => {
       const { servers, paths } = gatewayDocuments.get(app)!;
       expect(servers.length, `${app} names one server behind the gateway`).toBe(1);
       for (const [template, item] of Object.entries(paths)) {
+        if (reachedByTraefik(app, template)) continue;
         // A path's own servers, when it has them, replace the document's.
         const server = (item.servers ?? servers)[0]!.url.replace(/\/$/, "");
         const path = template.replace(/\{[^}]+\}/g, "someone@example.com");
@@ -152,5 +192,72 @@ describe("the services behind the gateway", () => {
         expect(found, `${app}: ${server}${template} through the gateway`).toMatchObject({ router: { service }, upstreamPath: path });
       }
     }
+  });
+});
+
+describe("errors the gateway makes itself", () => {
+  const SERVICE_APPS = APPS.filter((app) => app !== "gateway");
+  const errorsOf = (app: string) =>
+    gateway.middlewares.get(`${serviceOf(app)}-gateway-errors@docker`)?.errors as Record<string, unknown> | undefined;
+
+  test("every request no service's router takes goes to the gateway service, its path under /unrouted", () => {
+    for (const path of ["/", "/nope", "/api", "/api/nope", "/users", "/users/metrics", "/api/health/x"]) {
+      expect(route(gateway, path), path).toMatchObject({
+        router: { name: "unrouted@docker", service: "gateway@docker" },
+        upstreamPath: `/unrouted${path}`,
+      });
+    }
+  });
+
+  test("a service's router on each of its errors middleware's codes catches only statuses the service never answers", () => {
+    for (const app of SERVICE_APPS) {
+      const name = serviceOf(app)!;
+      const errors = errorsOf(app);
+      expect(errors, `${name} has its gateway errors middleware`).toBeDefined();
+      expect(errors!.service).toBe("gateway@docker");
+      expect(String(errors!.query)).toStartWith("/errors/{status}?");
+      const caught = String(errors!.status).split(",").map(Number);
+      expect(caught).toContain(429);
+      expect(caught).toContain(BREAKER_OPEN_STATUS);
+      expect(errors!.statusrewrites).toEqual({ [BREAKER_OPEN_STATUS]: "503" });
+      const answered = documentedStatuses(documents.get(app)!);
+      for (const status of caught) expect(answered, `${name} never answers ${status} itself`).not.toContain(status);
+      for (const router of gateway.routers.filter((r) => r.service === `${name}@docker`)) {
+        const at = (middleware: string) => router.middlewares.indexOf(`${name}-${middleware}@docker`);
+        expect(at("gateway-errors"), `${router.name} renders the gateway's errors`).toBe(1);
+        for (const inner of ["rate-limit", "circuit-breaker"])
+          if (at(inner) !== -1) expect(at(inner)).toBeGreaterThan(at("gateway-errors"));
+      }
+    }
+  });
+
+  test("a circuit breaker opens on network errors only, for 2 s, with the status its errors middleware turns into a 503", () => {
+    for (const app of SERVICE_APPS) {
+      const breaker = gateway.middlewares.get(`${serviceOf(app)}-circuit-breaker@docker`)?.circuitbreaker;
+      expect(breaker, app).toEqual({
+        expression: "NetworkErrorRatio() > 0.5",
+        fallbackduration: "2s",
+        recoveryduration: "2s",
+        responsecode: String(BREAKER_OPEN_STATUS),
+      });
+    }
+  });
+
+  test("the gateway service names, for every path a service's router takes, that service", () => {
+    for (const app of SERVICE_APPS) {
+      const name = serviceOf(app)!;
+      for (const router of gateway.routers.filter((r) => r.service === `${name}@docker`)) {
+        for (const template of Object.keys(documents.get(app)!.paths)) {
+          const publicPath = strippedPrefixes(gateway, router).join("") + template.replace(/\{[^}]+\}/g, "x");
+          if (route(gateway, publicPath)?.router.name === router.name) expect(serviceOfPath(publicPath), publicPath).toBe(name as never);
+        }
+      }
+    }
+    expect(serviceOfPath("/api/nope")).toBeUndefined();
+  });
+
+  test("/api/health is the gateway service's health of every service", () => {
+    expect(route(gateway, "/api/health")).toMatchObject({ router: { service: "gateway@docker" }, upstreamPath: "/health/system" });
+    expect(documents.get("gateway")!.paths["/health/system"]).toBeDefined();
   });
 });
