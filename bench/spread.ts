@@ -1,8 +1,9 @@
 // `bun bench/spread.ts`: how the kit's service client spreads calls over replicas. Starts users and three
 // availability replicas on 127.0.0.2, .3 and .4 (one port, HOST set), makes calls to common availability
 // through the client with a resolver naming the three for a made-up host (native processes have no
-// Docker DNS), stops the middle replica part-way, and prints the calls each replica answered (its
-// /metrics) and how many calls failed. Flags: --calls=6000 --concurrency=32 --users=50.
+// Docker DNS), stops the middle replica part-way (SIGTERM, or a crash with --signal=SIGKILL), and prints
+// the calls each replica answered (its /metrics) and how many calls failed.
+// Flags: --calls=6000 --concurrency=32 --users=50 --signal=SIGTERM.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createRelayingClient } from "@w2meet/kit/relay";
@@ -15,11 +16,14 @@ const { values: flags } = parseArgs({
     calls: { type: "string", default: "6000" },
     concurrency: { type: "string", default: "32" },
     users: { type: "string", default: "50" },
+    signal: { type: "string", default: "SIGTERM" },
   },
 });
 const calls = Number(flags.calls);
 const concurrency = Number(flags.concurrency);
 const userCount = Number(flags.users);
+const signal = flags.signal as "SIGTERM" | "SIGKILL";
+if (signal !== "SIGTERM" && signal !== "SIGKILL") throw new Error("--signal is SIGTERM or SIGKILL");
 const REPLICAS = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
 const ROOT = join(import.meta.dir, "..");
 const entry = (app: string) => join(ROOT, "apps", app, "src", "index.ts");
@@ -57,7 +61,9 @@ try {
       const index = sent++;
       if (index === stopAt) {
         countsAtStop.push(...(await Promise.all(replicas.map(answered))));
-        void replicas[1]!.stop();
+        // SIGTERM lets the replica finish what it has; SIGKILL drops its connections with calls on them.
+        if (signal === "SIGKILL") replicas[1]!.process.kill("SIGKILL");
+        else void replicas[1]!.stop();
       }
       const a = benchEmail(prefix, index % userCount);
       const b = benchEmail(prefix, (index + 1) % userCount);
@@ -75,7 +81,7 @@ try {
   );
   console.log(`first half, three replicas: ${REPLICAS.map((address, i) => `${address} ${countsAtStop[i]}`).join(", ")}`);
   console.log(
-    `second half, ${REPLICAS[1]} stopped: ${REPLICAS[0]} ${first! - countsAtStop[0]!}, ${REPLICAS[2]} ${third! - countsAtStop[2]!}`,
+    `second half, ${REPLICAS[1]} stopped by ${signal}: ${REPLICAS[0]} ${first! - countsAtStop[0]!}, ${REPLICAS[2]} ${third! - countsAtStop[2]!}`,
   );
 } finally {
   await Promise.all(started.map((service) => service.stop().catch(() => {})));

@@ -47,6 +47,13 @@ describe("the errors middleware's page", () => {
     expect(late.body.detail).toBe("The users service did not answer the gateway in time");
   });
 
+  test("names the service from the URL Traefik gives and the prefix its router stripped from it", async () => {
+    const api = await ask(pageFor(502, 502, "http://localhost:8080/users/ada@example.com"), { headers: { "x-forwarded-prefix": "/api" } });
+    expect(api.body.detail).toBe("The gateway could not reach the users service");
+    const ops = await ask(pageFor(502, 502, "http://localhost:8080/health"), { headers: { "x-forwarded-prefix": "/worker" } });
+    expect(ops.body.detail).toBe("The gateway could not reach the worker service");
+  });
+
   test("still answers a problem without the request's URL, or for a status it has no words for", async () => {
     expect((await ask("/errors/502")).body.detail).toBe("The gateway could not reach the service");
     expect(await ask("/errors/418")).toMatchObject({ status: 418, body: { title: "I'm a Teapot", status: 418 } });

@@ -1,5 +1,6 @@
 import { Problem } from "@w2meet/contracts";
 import { caseIdOf } from "@w2meet/kit";
+import { forwardedPrefix } from "@w2meet/kit/public-url";
 import { Elysia, t } from "elysia";
 import { gatewayProblem, unroutedProblem } from "./service.ts";
 
@@ -14,12 +15,22 @@ export const gatewayErrorRoutes = () =>
   new Elysia({ name: "gateway.errors" })
     .get(
       "/errors/:status",
-      ({ params, query, set }) => gatewayProblem(params.status, query.from ?? params.status, query.url, caseIdOf(set)),
+      ({ params, query, request, set }) =>
+        gatewayProblem(
+          { status: params.status, original: query.from ?? params.status, url: query.url, strippedPrefix: forwardedPrefix(request) },
+          caseIdOf(set),
+        ),
       {
         params: t.Object({ status: t.Integer({ minimum: 400, maximum: 599 }) }),
         query: t.Object({
           from: t.Optional(t.Integer({ minimum: 100, maximum: 999, description: "The status Traefik caught, before any rewrite" })),
-          url: t.Optional(t.String({ maxLength: 8192, description: "The URL of the request that failed" })),
+          url: t.Optional(
+            t.String({
+              maxLength: 8192,
+              description:
+                "The URL of the request that failed, as the router's middlewares left it (its X-Forwarded-Prefix says what they stripped)",
+            }),
+          ),
         }),
         response: problems(429, 502, 503, 504),
         detail: {

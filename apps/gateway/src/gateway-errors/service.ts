@@ -17,10 +17,14 @@ const BREAKER_RETRY_AFTER_S = 2;
 /** How long a service with no ready replica is likely to need: about one health-check interval. */
 const NO_REPLICA_RETRY_AFTER_S = 5;
 
-const serviceIn = (url: string | undefined) => {
+/**
+ * The service a failed request was for. Traefik gives its URL as the router's middlewares left it, so
+ * without the prefix a stripPrefix took off (`/api`, `/users`), which comes back from `X-Forwarded-Prefix`.
+ */
+const serviceIn = (url: string | undefined, strippedPrefix: string | undefined) => {
   let path: string | undefined;
   try {
-    path = url ? new URL(url).pathname : undefined;
+    path = url ? `${strippedPrefix ?? ""}${new URL(url).pathname}` : undefined;
   } catch {
     path = undefined;
   }
@@ -28,13 +32,16 @@ const serviceIn = (url: string | undefined) => {
   return service ? `the ${service} service` : "the service";
 };
 
+/** What Traefik's errors middleware says of the request that failed. */
+export type FailedRequest = { status: number; original: number; url?: string; strippedPrefix?: string };
+
 /**
  * The problem for an error the gateway made itself rather than a service: a rate limit, an open
  * circuit breaker, a replica that could not be reached or did not answer in time. `status` is the one
- * the client gets, `original` the one Traefik caught, `url` the request's.
+ * the client gets, `original` the one Traefik caught.
  */
-export function gatewayProblem(status: number, original: number, url: string | undefined, caseId: string): Response {
-  const service = serviceIn(url);
+export function gatewayProblem({ status, original, url, strippedPrefix }: FailedRequest, caseId: string): Response {
+  const service = serviceIn(url, strippedPrefix);
   switch (status) {
     case 429:
       return problemResponse(
