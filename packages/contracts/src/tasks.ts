@@ -64,11 +64,20 @@ export const Task = Type.Object({
   duration: MeetingMinutes,
   title: Type.String(),
   notify: Type.Boolean(),
+  organizer: Type.Union([Email, Type.Null()], {
+    description: "Who asked for the task (the token's email); null for a task without a token",
+  }),
   created_at: Type.String({ format: "date-time" }),
   updated_at: Type.String({ format: "date-time" }),
   result: Type.Optional(
     Type.Object(
-      { suggestion: Suggestion, invite_url: Type.String({ description: "The .ics invitation" }) },
+      {
+        suggestion: Suggestion,
+        invite_url: Type.String({ description: "The .ics invitation" }),
+        not_notified: Type.Optional(
+          Type.Array(Type.String(), { description: "With notify: the attendees not mailed, as their address is not verified" }),
+        ),
+      },
       {
         description: "Present when done",
       },

@@ -15,12 +15,22 @@ const NameInput = DisplayText({ minLength: 1, maxLength: 200, examples: ["Ada Lo
 const Name = Type.String({ minLength: 1, maxLength: 200, examples: ["Ada Lovelace"] });
 const Timestamp = Type.String({ format: "date-time", description: "ISO 8601, UTC" });
 
+/** A password as a client sends it: never stored, never answered; hashed with Argon2id. */
+export const Password = Type.String({
+  minLength: 10,
+  maxLength: 128,
+  description: "10 to 128 characters",
+  examples: ["correct horse battery"],
+});
+
 /** A registered person. */
 export const User = Type.Object({
   email: Email,
   name: Name,
   availabilities: Week,
   preference: Preference,
+  protected: Type.Boolean({ description: "Has a password: changing or deleting the profile needs a token for this email" }),
+  email_verified: Type.Boolean({ description: "The address proved by a mailed code: invitations are mailed only then" }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -33,6 +43,7 @@ export const CreateUser = Type.Object(
     name: NameInput,
     availabilities: Type.Optional(WeekInput),
     preference: Type.Optional(Preference),
+    password: Type.Optional(Password),
   },
   { additionalProperties: false },
 );
@@ -40,7 +51,16 @@ export type CreateUser = Static<typeof CreateUser>;
 
 /** Body of `PUT /users/{email}`: the whole replaceable state of a user. */
 export const ReplaceUser = Type.Object(
-  { name: NameInput, availabilities: WeekInput, preference: Preference },
+  {
+    name: NameInput,
+    availabilities: WeekInput,
+    preference: Preference,
+    password: Type.Optional(
+      Type.Union([Password, Type.Null()], {
+        description: "A new password (on an open profile: only once its email is verified); null removes it; absent keeps it",
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type ReplaceUser = Static<typeof ReplaceUser>;

@@ -3,6 +3,8 @@ import type { FieldError, Problem } from "@w2meet/contracts";
 /** The codes of the problems W2Meet answers with; each names its status. */
 export const problemStatus = {
   validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
@@ -17,6 +19,8 @@ export type ProblemCode = keyof typeof problemStatus;
 
 const titles: Record<ProblemCode, string> = {
   validation: "Invalid request",
+  unauthorized: "Unauthorized",
+  forbidden: "Forbidden",
   not_found: "Not found",
   conflict: "Conflict",
   payload_too_large: "Payload too large",
@@ -41,6 +45,8 @@ export class ProblemError extends Error {
     readonly code: ProblemCode,
     detail: string,
     readonly extras: ProblemExtras = {},
+    /** Headers the answer carries besides the problem (`WWW-Authenticate`, `Retry-After`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = "ProblemError";

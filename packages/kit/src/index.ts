@@ -1,3 +1,4 @@
+export * from "./auth.ts";
 export * from "./body.ts";
 export * from "./config.ts";
 export * from "./errors.ts";

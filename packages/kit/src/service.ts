@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { bearerAuth, type TokenVerifier } from "./auth.ts";
 import { BODY_LIMIT_BYTES } from "./body.ts";
 import type { ProblemError } from "./errors.ts";
 import { useFastFormats } from "./formats.ts";
@@ -28,6 +29,8 @@ export type ServiceOptions = {
   tags?: { name: string; description: string }[];
   /** False for a service none of whose routes takes a body: bodies are then never read at all. */
   takesBodies?: boolean;
+  /** Verifies bearer tokens (`createTokenVerifier`): a request carrying one that does not verify is a 401 on any route. */
+  verifyTokens?: TokenVerifier;
 };
 
 /**
@@ -53,6 +56,7 @@ export function createService(options: ServiceOptions) {
         excludePaths: ["/metrics"],
       }),
     )
+    .use(options.verifyTokens ? bearerAuth(options.verifyTokens) : new Elysia({ name: "kit.no-tokens" }))
     .use(health({ service: name, dependencies: options.dependencies }))
     .use(metrics({ service: name }))
     .use(corsPolicy(options.cors));

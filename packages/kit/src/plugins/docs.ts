@@ -2,6 +2,7 @@ import { dirname, join } from "node:path";
 import { toOpenAPISchema } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import swaggerUi from "swagger-ui-dist/package.json" with { type: "json" };
+import { BEARER_SCHEME } from "../auth.ts";
 import { forwardedPrefix, GATEWAY_API_PREFIX } from "../public-url.ts";
 import { DOCS_CSP, DOCS_INIT_SCRIPT, docsPage } from "./docs-page.ts";
 import { OPERATIONS_TAG, truthfulDocument, withServers, type OpenAPIDocument } from "./openapi-document.ts";
@@ -46,7 +47,8 @@ export function docs(options: DocsOptions) {
       info: { title: `W2Meet ${options.name}`, description: options.description, version: options.version ?? "1.0.0" },
       tags: [...(options.tags ?? []), { name: OPERATIONS_TAG, description: "Health of the service" }],
       paths: paths as OpenAPIDocument["paths"],
-      components,
+      // Swagger UI's Authorize button: routes that take a token name this scheme in their `security`.
+      components: { ...components, securitySchemes: BEARER_SCHEME },
     };
     generated = truthfulDocument(base, { bodyLimitBytes: options.bodyLimitBytes });
     return generated;

@@ -59,6 +59,7 @@ export const problemDetails = (options: ProblemDetailsOptions) =>
       options.logger.error("unexpected error", { case_id: caseId, method: request.method, ...errorFields(error) });
     }
     rendered.set(request, problem.code);
+    Object.assign(set.headers, problem.headers);
     set.status = problem.status;
     set.headers["content-type"] = PROBLEM_CONTENT_TYPE;
     return problem.toProblem(caseId);

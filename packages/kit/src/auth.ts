@@ -1,0 +1,121 @@
+// Bearer tokens: every service verifies them itself, from the users service's public keys (a JWKS
+// fetched once and cached, fetched again only for a key id it does not know), with no call per request.
+// Tokens are JWTs signed with Ed25519 (EdDSA) by the users service alone; `jose` does the JOSE work.
+import { Type } from "@sinclair/typebox";
+import { Elysia } from "elysia";
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, jwtVerify } from "jose";
+import { ProblemError } from "./errors.ts";
+
+/** The one signature algorithm tokens may use: anything else (`none`, HS256 with the public key, …) is refused. */
+export const TOKEN_ALGORITHM = "EdDSA";
+
+/** Who a verified token speaks for: a person by email; `admin` may list users, `service` is another W2Meet service. */
+export type Principal = { email: string; role?: "admin" | "service" };
+
+/** Settings of the services that verify tokens (every one); the users service issues them with the same issuer and audience. */
+export const authSettings = {
+  JWKS_URL: Type.String({
+    format: "uri",
+    default: "http://127.0.0.1:3001/auth/jwks.json",
+    description: "The users service's public keys (JWKS), fetched once and cached",
+  }),
+  JWT_ISSUER: Type.String({ minLength: 1, default: "w2meet-users", description: "The `iss` every token must carry" }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: "w2meet", description: "The `aud` every token must carry" }),
+};
+
+const challenge = (error?: string, description?: string) =>
+  error ? `Bearer realm="w2meet", error="${error}", error_description="${description}"` : 'Bearer realm="w2meet"';
+
+/** 401 with `WWW-Authenticate: Bearer`: no token where one is needed, or one that does not verify. */
+export const unauthorized = (detail: string, error?: "invalid_token" | "invalid_request") =>
+  new ProblemError("unauthorized", detail, {}, { "www-authenticate": challenge(error, detail) });
+
+/** 403: a valid token that may not do this. */
+export const forbidden = (detail: string) => new ProblemError("forbidden", detail);
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+/** Most tokens are seen many times in their 15 minutes: a verified one is kept until it expires. */
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Verifies a token's signature (EdDSA only) against the keys, its issuer, audience and expiry, and
+ * answers whom it speaks for; throws a 401 problem otherwise (503 when the keys cannot be fetched). `keys`
+ * is the JWKS URL (fetched on first use, cached for 10 minutes, fetched again when a token names a key id
+ * it does not hold, at most every `refetchCooldownMs`) or the key set itself.
+ */
+export function createTokenVerifier(options: {
+  keys: string | JSONWebKeySet;
+  issuer: string;
+  audience: string;
+  /** Least time between two fetches of the JWKS, so tokens naming made-up key ids cannot flood the users service. */
+  refetchCooldownMs?: number;
+}): TokenVerifier {
+  const keySet =
+    typeof options.keys === "string"
+      ? createRemoteJWKSet(new URL(options.keys), {
+          timeoutDuration: 2000,
+          cooldownDuration: options.refetchCooldownMs ?? 5000,
+          cacheMaxAge: 10 * 60_000,
+        })
+      : createLocalJWKSet(options.keys);
+  const verified = new Map<string, { principal: Principal; expiresAt: number }>();
+  return async (token) => {
+    const known = verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.principal;
+    if (known) verified.delete(token);
+    let payload: Awaited<ReturnType<typeof jwtVerify>>["payload"];
+    try {
+      ({ payload } = await jwtVerify(token, keySet, {
+        algorithms: [TOKEN_ALGORITHM],
+        issuer: options.issuer,
+        audience: options.audience,
+        requiredClaims: ["sub", "exp"],
+      }));
+    } catch (error) {
+      // The keys could not be had (users unreachable, slow, or answering an error): not the token's fault.
+      const keysUnavailable =
+        error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError) || /JSON Web Key Set HTTP response/.test(error.message);
+      if (keysUnavailable) {
+        throw new ProblemError("unavailable", "The keys that verify tokens could not be fetched from the users service");
+      }
+      throw unauthorized(error instanceof errors.JWTExpired ? "The token has expired" : "The token is not valid", "invalid_token");
+    }
+    const role = payload.role === "admin" || payload.role === "service" ? payload.role : undefined;
+    const principal: Principal = { email: String(payload.sub), ...(role && { role }) };
+    if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value!);
+    verified.set(token, { principal, expiresAt: Number(payload.exp) * 1000 });
+    return principal;
+  };
+}
+
+const principals = new WeakMap<Request, Principal>();
+
+/** Whom the request's verified bearer token speaks for; undefined when it carries none. */
+export const principalOf = (request: Request): Principal | undefined => principals.get(request);
+
+/** The request's principal, or a 401 problem when it carries no token. */
+export function requirePrincipal(request: Request, what = "This"): Principal {
+  const principal = principals.get(request);
+  if (!principal) throw unauthorized(`${what} needs a bearer token`);
+  return principal;
+}
+
+/**
+ * Bearer tokens on every route: a request that carries `Authorization` has its token verified before
+ * the handler runs (401 problem when it does not verify, whatever the route), and the handler reads who
+ * it is with `principalOf` / `requirePrincipal`. A request without one costs a header lookup.
+ */
+export const bearerAuth = (verify: TokenVerifier) =>
+  // On request, before a body is read or a schema checked: a bad token is a 401 whatever else is wrong.
+  new Elysia({ name: "kit.bearer-auth" }).onRequest(async ({ request }) => {
+    const header = request.headers.get("authorization");
+    if (header === null) return;
+    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
+    if (!match) throw unauthorized("The Authorization header is not a bearer token", "invalid_request");
+    principals.set(request, await verify(match[1]!));
+  });
+
+/** The OpenAPI security scheme the documents declare, and what a route that takes a token says. */
+export const BEARER_SCHEME = { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } as const;
+export const NEEDS_TOKEN = [{ bearerAuth: [] as string[] }];
