@@ -20,4 +20,5 @@ export * from "./schedule-arbitraries.ts";
 export * from "./schedule-reference.ts";
 export * from "./servers.ts";
 export * from "./tcp-proxy.ts";
+export * from "./tokens.ts";
 export * from "./wait.ts";
