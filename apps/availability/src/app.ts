@@ -1,4 +1,4 @@
-import { corsOf, createService, type Logger } from "@w2meet/kit";
+import { corsOf, createService, type Logger, tokenVerifierOf } from "@w2meet/kit";
 import type { RelayingClient } from "@w2meet/kit/relay";
 import { availabilityRoutes } from "./availability/routes.ts";
 import type { AvailabilityConfig } from "./config.ts";
@@ -12,6 +12,7 @@ export function buildAvailabilityApp(config: AvailabilityConfig, { users, logger
     description: "The hours a group is all free, as weeks and intervals, and who is free when (heatmap).",
     logger,
     cors: corsOf(config),
+    verifyTokens: tokenVerifierOf(config),
     dependencies: {
       users: { required: true, check: () => users.live(), cacheMs: 1000 },
     },

@@ -1,4 +1,4 @@
-import { corsOf, createService, createServiceClient, type Logger, type ServiceClientOptions } from "@w2meet/kit";
+import { corsOf, createService, createServiceClient, type Logger, type ServiceClientOptions, tokenVerifierOf } from "@w2meet/kit";
 import type { GatewayConfig } from "./config.ts";
 import { gatewayErrorRoutes } from "./gateway-errors/routes.ts";
 import { SERVICE_NAMES, type ServiceName } from "./services.ts";
@@ -33,6 +33,7 @@ export function buildGatewayApp(config: GatewayConfig, logger: Logger, options: 
     description: "The gateway's own routes: problem details for the errors Traefik makes, and every service's health in one answer.",
     logger,
     cors: corsOf(config),
+    verifyTokens: tokenVerifierOf(config),
     tags: [{ name: "gateway", description: "What the gateway answers itself" }],
     // The answer to a request no router took is about its path, whatever its body.
     takesBodies: false,

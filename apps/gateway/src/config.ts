@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { commonSettings, loadConfig, portSetting, timeoutSetting, urlSetting } from "@w2meet/kit";
+import { authSettings, commonSettings, loadConfig, portSetting, timeoutSetting, urlSetting } from "@w2meet/kit";
 
 /** Settings of the gateway service, read once from the environment. */
 export const GatewayConfig = Type.Object({
@@ -11,6 +11,7 @@ export const GatewayConfig = Type.Object({
   // Longer than a service's own checks of its dependencies (1.5 s each), so their answer arrives first.
   HEALTH_TIMEOUT_MS: timeoutSetting(2500, "Longest wait for one replica's /health"),
   ...commonSettings,
+  ...authSettings,
 });
 
 export const loadGatewayConfig = (env?: Record<string, string | undefined>) => loadConfig(GatewayConfig, env);

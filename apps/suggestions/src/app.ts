@@ -1,4 +1,4 @@
-import { corsOf, createService, type Logger } from "@w2meet/kit";
+import { corsOf, createService, type Logger, tokenVerifierOf } from "@w2meet/kit";
 import type { RelayingClient } from "@w2meet/kit/relay";
 import { suggestionsRoutes } from "./suggestions/routes.ts";
 import type { SuggestionsConfig } from "./config.ts";
@@ -12,6 +12,7 @@ export function buildSuggestionsApp(config: SuggestionsConfig, { availability, l
     description: "Ranked meeting slots for a group: first, last or random, of a given duration, for everyone or most.",
     logger,
     cors: corsOf(config),
+    verifyTokens: tokenVerifierOf(config),
     dependencies: {
       availability: { required: true, check: () => availability.live(), cacheMs: 1000 },
     },

@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { commonSettings, loadConfig, portSetting, urlSetting } from "@w2meet/kit";
+import { authSettings, commonSettings, loadConfig, portSetting, urlSetting } from "@w2meet/kit";
 
 /** Settings of the suggestions service, read once from the environment. */
 export const SuggestionsConfig = Type.Object({
@@ -13,6 +13,7 @@ export const SuggestionsConfig = Type.Object({
     description: "Longest wait for the availability service",
   }),
   ...commonSettings,
+  ...authSettings,
 });
 
 export const loadSuggestionsConfig = (env?: Record<string, string | undefined>) => loadConfig(SuggestionsConfig, env);

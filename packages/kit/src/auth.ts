@@ -119,3 +119,7 @@ export const bearerAuth = (verify: TokenVerifier) =>
 /** The OpenAPI security scheme the documents declare, and what a route that takes a token says. */
 export const BEARER_SCHEME = { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } as const;
 export const NEEDS_TOKEN = [{ bearerAuth: [] as string[] }];
+
+/** The verifier of a service that reads its keys from the users service (`authSettings`). */
+export const tokenVerifierOf = (config: { JWKS_URL: string; JWT_ISSUER: string; JWT_AUDIENCE: string }) =>
+  createTokenVerifier({ keys: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
