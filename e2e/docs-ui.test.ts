@@ -41,12 +41,6 @@ beforeAll(async () => {
     DATABASE_URL: database.url,
     CACHE_PREFIX: `docs-ui-test:${crypto.randomUUID().slice(0, 8)}:`,
   });
-  const created = await fetch(`${users.url}/users/`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "ada@example.com", name: "Ada Lovelace", availabilities: { monday: [9, 10] } }),
-  });
-  expect(created.status).toBe(201);
   gateway = startGatewayStandIn(users.url);
 }, TIMEOUT_MS);
 
@@ -75,9 +69,6 @@ async function tryItOut(record: PageRecord, method: string, path: string) {
   };
 }
 
-// Swagger UI fills in the parameters' defaults (limit=20).
-const withoutQuery = (url: string) => url.split("?")[0];
-
 async function openDocs(pageUrl: string): Promise<PageRecord> {
   const record = await openConfined(browser.context, new URL(pageUrl).origin);
   record.page.setDefaultTimeout(20_000);
@@ -93,13 +84,18 @@ describe("Swagger UI of the users service", () => {
       const record = await openDocs(`${users.url}/docs`);
       const { page } = record;
       expect(await page.locator(".info .title").textContent()).toContain("W2Meet users");
-      expect(await page.locator('.opblock-summary-path[data-path^="/users"]').count()).toBe(7);
+      expect(await page.locator('.opblock-summary-path[data-path^="/users"]').count()).toBe(8);
+      expect(await page.locator('.opblock-summary-path[data-path^="/auth"]').count()).toBe(4);
       expect(await page.locator('.opblock-summary-path[data-path^="/health"]').count()).toBe(2);
-      const answer = await tryItOut(record, "get", "/users/");
+      // The routes that take a token say so: Swagger UI shows its lock on them and offers "Authorize".
+      expect(await page.locator(".btn.authorize").count()).toBe(1);
+      expect(await operation(record, "put", "/users/{email}").locator(".authorization__btn").count()).toBe(1);
+      // A route anyone may call, with no parameter to fill in.
+      const answer = await tryItOut(record, "get", "/auth/jwks.json");
       if (process.env.DOCS_SCREENSHOT) await page.screenshot({ path: process.env.DOCS_SCREENSHOT, fullPage: true });
       expect(answer.status).toBe("200");
-      expect(withoutQuery(answer.requestUrl)).toBe(`${users.url}/users/`);
-      expect(answer.body).toContain("ada@example.com");
+      expect(answer.requestUrl).toBe(`${users.url}/auth/jwks.json`);
+      expect(answer.body).toContain("Ed25519");
 
       expect(record.foreignRequests).toEqual([]);
       expect(record.errors).toEqual([]);
@@ -114,10 +110,10 @@ describe("Swagger UI of the users service", () => {
       const origin = `http://127.0.0.1:${gateway.port}`;
       const record = await openDocs(`${origin}/users/docs`);
 
-      const list = await tryItOut(record, "get", "/users/");
-      expect(list.status).toBe("200");
-      expect(withoutQuery(list.requestUrl)).toBe(`${origin}/api/users/`);
-      expect(list.body).toContain("ada@example.com");
+      const keys = await tryItOut(record, "get", "/auth/jwks.json");
+      expect(keys.status).toBe("200");
+      expect(keys.requestUrl).toBe(`${origin}/api/auth/jwks.json`);
+      expect(keys.body).toContain("Ed25519");
       const health = await tryItOut(record, "get", "/health/live");
       expect(health.status).toBe("200");
       expect(health.requestUrl).toBe(`${origin}/users/health/live`);

@@ -1,21 +1,39 @@
 // Every service's OpenAPI document says what the service does: problem+json errors, JSON-only bodies that
 // may be refused with 413, the 204 and text/calendar answers, and servers that work natively and behind
 // the gateway. The apps are built in process; making the document touches none of their clients.
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createLogger } from "@w2meet/kit";
 import { buildAvailabilityApp } from "../apps/availability/src/app.ts";
 import { loadAvailabilityConfig } from "../apps/availability/src/config.ts";
 import { buildSuggestionsApp } from "../apps/suggestions/src/app.ts";
 import { loadSuggestionsConfig } from "../apps/suggestions/src/config.ts";
 import { buildUsersApp } from "../apps/users/src/app.ts";
+import { tokenIssuerOf } from "../apps/users/src/clients.ts";
 import { loadUsersConfig } from "../apps/users/src/config.ts";
 import { buildWorkerApp } from "../apps/worker/src/app.ts";
 import { loadWorkerConfig } from "../apps/worker/src/config.ts";
 
 const logger = createLogger({ service: "openapi-test", level: "error" });
 const unused = {} as never;
+// The users app verifies tokens with its own keys, so it needs real ones (a development key in a folder of its own).
+const keyFolder = join(tmpdir(), `w2meet-openapi-${crypto.randomUUID()}`);
+afterAll(() => rmSync(keyFolder, { recursive: true, force: true }));
+const usersConfig = loadUsersConfig({ JWT_KEY_FILE: join(keyFolder, "key.json") });
+const usersClients = {
+  sql: unused,
+  inTime: unused,
+  redis: unused,
+  cache: unused,
+  ledger: unused,
+  throttle: unused,
+  worker: unused,
+  logger,
+};
 const apps = {
-  users: buildUsersApp(loadUsersConfig({}), { sql: unused, inTime: unused, redis: unused, cache: unused, ledger: unused, logger }),
+  users: buildUsersApp(usersConfig, { ...usersClients, tokens: tokenIssuerOf(usersConfig, logger) }),
   availability: buildAvailabilityApp(loadAvailabilityConfig({}), { users: unused, logger }),
   suggestions: buildSuggestionsApp(loadSuggestionsConfig({}), { availability: unused, logger }),
   worker: buildWorkerApp(loadWorkerConfig({}), { sql: unused, broker: unused, mailer: unused, logger }),
@@ -52,7 +70,7 @@ for (const [name, app] of Object.entries(apps)) {
         expect(Object.keys(operation.requestBody!.content), route).toEqual(["application/json"]);
         expect(Object.keys(operation.responses[413]?.content ?? {}), route).toEqual(["application/problem+json"]);
       }
-      expect(withBodies.length).toBe({ users: 2, availability: 0, suggestions: 0, worker: 1 }[name]!);
+      expect(withBodies.length).toBe({ users: 5, availability: 0, suggestions: 0, worker: 1 }[name]!);
     });
 
     test("names the service's root as its server, and the gateway's /api behind the gateway", async () => {

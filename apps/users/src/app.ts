@@ -1,17 +1,27 @@
 import { corsOf, createService } from "@w2meet/kit";
 import { postgresProblem } from "@w2meet/kit/postgres";
+import { authRoutes } from "./auth/routes.ts";
+import { localTokenVerifier } from "./auth/tokens.ts";
 import type { UsersClients } from "./clients.ts";
-import type { UsersConfig } from "./config.ts";
+import { adminEmailsOf, type UsersConfig } from "./config.ts";
 import { usersRoutes } from "./users/routes.ts";
+import { verificationRoutes } from "./verification/routes.ts";
 
-/** The users service: people and their weeks in Postgres, the availability reads cached in Redis. */
-export function buildUsersApp(config: UsersConfig, { sql, inTime, cache, ledger, logger }: UsersClients) {
+/**
+ * The users service: people and their weeks in Postgres, the availability reads cached in Redis; and
+ * identity: passwords, the tokens every service verifies (signed here, public keys at /auth/jwks.json),
+ * email verification.
+ */
+export function buildUsersApp(config: UsersConfig, clients: UsersClients) {
+  const { sql, inTime, cache, ledger, tokens, throttle, worker, logger } = clients;
   return createService({
     name: "users",
-    description: "People, their weekly availability and preferred slot. Postgres is the truth; Redis serves reads.",
+    description:
+      "People, their weekly availability and preferred slot; their passwords, tokens and verified addresses. Postgres is the truth; Redis serves reads.",
     logger,
     cors: corsOf(config),
     mapError: postgresProblem("users database"),
+    verifyTokens: localTokenVerifier(tokens),
     dependencies: {
       postgres: { required: true, check: () => sql`select 1` },
       redis: {
@@ -22,6 +32,12 @@ export function buildUsersApp(config: UsersConfig, { sql, inTime, cache, ledger,
         },
       },
     },
-    tags: [{ name: "users", description: "People and their weekly availability" }],
-  }).use(usersRoutes({ sql, inTime, cache, ledger }));
+    tags: [
+      { name: "users", description: "People and their weekly availability" },
+      { name: "auth", description: "Tokens, the keys that verify them, and email verification" },
+    ],
+  })
+    .use(usersRoutes({ sql, inTime, cache, ledger }))
+    .use(authRoutes({ sql, inTime, throttle, tokens, admins: adminEmailsOf(config) }))
+    .use(verificationRoutes({ sql, inTime, worker, tokens, logger }));
 }

@@ -1,6 +1,10 @@
-import { errorFields, type Logger } from "@w2meet/kit";
+import { createServiceClient, errorFields, type Logger } from "@w2meet/kit";
 import { createSql, databaseDeadline, type Sql } from "@w2meet/kit/postgres";
 import { RedisClient } from "bun";
+import { loadSigningKeys } from "./auth/keys.ts";
+import { prepareDummyHash } from "./auth/passwords.ts";
+import { createLoginThrottle } from "./auth/throttle.ts";
+import type { TokenIssuer } from "./auth/tokens.ts";
 import type { UsersConfig } from "./config.ts";
 import { createAvailabilityCache } from "./users/cache.ts";
 import { createInvalidationLedger } from "./users/invalidations.ts";
@@ -49,15 +53,32 @@ export function createRedis(url: string, logger: Logger): Redis {
   };
 }
 
+/** What signs and verifies tokens: the keys the settings name (a ConfigError if malformed) and the claims. */
+export const tokenIssuerOf = (config: UsersConfig, logger: Logger): TokenIssuer => ({
+  keys: loadSigningKeys(config, logger),
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+  ttlSeconds: config.TOKEN_TTL_SECONDS,
+});
+
 /**
  * The clients of the users service, made from its settings (tests may hand in a pool or a Redis of
  * their own). The ledger must be started before the cache is used, and stopped before the pool ends.
+ * The signing keys are read first, so a malformed key stops the start before anything connects.
  */
 export function createUsersClients(config: UsersConfig, logger: Logger, given: { sql?: Sql; redis?: Redis } = {}) {
+  const tokens = tokenIssuerOf(config, logger);
+  prepareDummyHash();
   const sql = given.sql ?? createSql(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE, timeoutMs: config.DATABASE_TIMEOUT_MS });
   const inTime = databaseDeadline("users database", config.DATABASE_TIMEOUT_MS);
   const redis = given.redis ?? createRedis(config.REDIS_URL, logger);
   const cache = createAvailabilityCache({ redis: redis.client, prefix: config.CACHE_PREFIX, ttlSeconds: config.CACHE_TTL_SECONDS, logger });
-  return { sql, inTime, redis, cache, ledger: createInvalidationLedger({ sql, inTime, cache, logger }), logger };
+  const throttle = createLoginThrottle({
+    redis: redis.client,
+    prefix: config.CACHE_PREFIX,
+    limits: { perEmail: config.LOGIN_MAX_FAILURES, perIp: config.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: config.LOGIN_WINDOW_SECONDS },
+  });
+  const worker = createServiceClient({ name: "worker", baseUrl: config.WORKER_URL, timeoutMs: config.WORKER_TIMEOUT_MS });
+  return { sql, inTime, redis, cache, ledger: createInvalidationLedger({ sql, inTime, cache, logger }), tokens, throttle, worker, logger };
 }
 export type UsersClients = ReturnType<typeof createUsersClients>;

@@ -1,6 +1,7 @@
+import { generateKeyPairSync } from "node:crypto";
 import { createLogger, type Logger } from "@w2meet/kit";
 import { migrate } from "@w2meet/kit/postgres";
-import { createTestDatabase, TEST_REDIS_URL, waitFor } from "@w2meet/testing";
+import { closedPortUrl, createTestDatabase, jsonRequest, TEST_REDIS_URL, waitFor } from "@w2meet/testing";
 import postgres from "postgres";
 import { buildUsersApp } from "../src/app.ts";
 import { createUsersClients } from "../src/clients.ts";
@@ -32,8 +33,19 @@ export function capturedLogger(): { logger: Logger; lines: Record<string, unknow
   return { lines, logger: createLogger({ service: "users", level: "debug", sink: (line) => lines.push(JSON.parse(line)) }) };
 }
 
+/** A new Ed25519 private key as the JWK JSON JWT_PRIVATE_KEY takes. */
+export function newSigningKey(kid = `test-${crypto.randomUUID().slice(0, 8)}`) {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const jwk = { ...privateKey.export({ format: "jwk" }), kid };
+  return { jwk, json: JSON.stringify(jwk), privateKey, kid };
+}
+
+/** The key the apps of a test file sign with unless told otherwise: no development key is written while testing. */
+export const testSigningKey = newSigningKey();
+
 /**
- * A users app over the given clients; each file uses its own cache prefix. Its invalidation ledger is
+ * A users app over the given clients; each file uses its own cache prefix. It signs with
+ * `testSigningKey`, and reaches no worker (a closed port) unless `env` says otherwise. Its invalidation ledger is
  * started; `cacheReady()` waits until the app serves from its cache, `close()` stops it.
  */
 export function usersApp(options: {
@@ -45,7 +57,14 @@ export function usersApp(options: {
   env?: Record<string, string>;
 }) {
   const logger = options.logger ?? createLogger({ service: "users", level: "error" });
-  const config = loadUsersConfig({ CACHE_PREFIX: options.prefix, REDIS_URL: options.redisUrl ?? TEST_REDIS_URL, ...options.env });
+  const config = loadUsersConfig({
+    CACHE_PREFIX: options.prefix,
+    REDIS_URL: options.redisUrl ?? TEST_REDIS_URL,
+    JWT_PRIVATE_KEY: testSigningKey.json,
+    ADMIN_EMAILS: admin.email,
+    WORKER_URL: closedPortUrl("http"),
+    ...options.env,
+  });
   const clients = createUsersClients(config, logger, { sql: options.sql, redis: options.redis });
   const started = clients.ledger.start();
   return {
@@ -60,6 +79,26 @@ export function usersApp(options: {
     },
   };
 }
+
+/** The admin every test app knows (ADMIN_EMAILS), once registered with this password. */
+export const admin = { email: "admin@example.com", name: "Admin", password: "admin password 1" } as const;
+
+type App = ReturnType<typeof usersApp>["app"];
+
+/** A token from the app's own login; throws unless it answers 200. */
+export async function login(app: App, email: string, password: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await app.handle(jsonRequest("POST", "/auth/token", { email, password }, headers));
+  if (response.status !== 200) throw new Error(`login of ${email} answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Registers the admin (if not yet) and logs in as them: a token with the admin role. */
+export async function adminToken(app: App): Promise<string> {
+  await app.handle(jsonRequest("POST", "/users", admin));
+  return login(app, admin.email, admin.password);
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export const uniquePrefix = () => `test:${crypto.randomUUID().slice(0, 8)}:`;
 

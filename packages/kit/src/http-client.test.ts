@@ -4,13 +4,29 @@ import type { ProblemError } from "./errors.ts";
 import { closedPortUrl } from "@w2meet/testing";
 
 const seen: (string | null)[] = [];
+const posted: { method: string; type: string | null; key: string | null; authorization: string | null; body: string }[] = [];
 const downstream = Bun.serve({
   port: 0,
   fetch: async (request) => {
     seen.push(request.headers.get("case-id"));
     const path = new URL(request.url).pathname;
-    if (path === "/broken") return new Response("oops", { status: 500 });
     if (path === "/slow") await Bun.sleep(500);
+    if (request.method === "POST") {
+      const { headers } = request;
+      const body = await request.text();
+      posted.push({
+        method: request.method,
+        type: headers.get("content-type"),
+        key: headers.get("idempotency-key"),
+        authorization: headers.get("authorization"),
+        body,
+      });
+      if (path === "/broken") return new Response("oops", { status: 500 });
+      if (path === "/empty") return new Response(null, { status: 202 });
+      if (path === "/refused") return Response.json({ detail: "no" }, { status: 403 });
+      return Response.json({ accepted: JSON.parse(body) }, { status: 202 });
+    }
+    if (path === "/broken") return new Response("oops", { status: 500 });
     if (path === "/missing") return Response.json({ missing: ["a@x.io"] }, { status: 404 });
     return Response.json({ ok: true });
   },
@@ -48,4 +64,36 @@ test("turns a refused connection and a timeout into 503 problems", async () => {
   const slow = await failure(client.get("/slow", "c"));
   expect(slow.status).toBe(503);
   expect(slow.message).toContain("200 ms");
+});
+
+test("posts a JSON body with its headers, the idempotency key and the case id, and returns the answer", async () => {
+  const answer = await client.post(
+    "/mails",
+    { to: "a@x.io" },
+    { caseId: "case-9", headers: { authorization: "Bearer t" }, idempotencyKey: "k-1" },
+  );
+  expect(answer).toEqual({ status: 202, body: { accepted: { to: "a@x.io" } } });
+  expect(posted.at(-1)).toEqual({
+    method: "POST",
+    type: "application/json",
+    key: "k-1",
+    authorization: "Bearer t",
+    body: '{"to":"a@x.io"}',
+  });
+  expect(seen.at(-1)).toBe("case-9");
+});
+
+test("returns a POST's 4xx and its empty answers for the caller to interpret, and turns a 5xx into a 502 problem", async () => {
+  expect(await client.post("/refused", {}, { caseId: "c" })).toEqual({ status: 403, body: { detail: "no" } });
+  expect(await client.post("/empty", {}, { caseId: "c" })).toEqual({ status: 202, body: undefined });
+  expect((await failure(client.post("/broken", {}, { caseId: "c" }))).status).toBe(502);
+});
+
+test("turns a POST that cannot connect or is too slow into 503 problems", async () => {
+  const down = createServiceClient({ name: "worker", baseUrl: closedPortUrl("http") });
+  const refused = await failure(down.post("/mails", {}, { caseId: "c", idempotencyKey: "k" }));
+  expect(refused.status).toBe(503);
+  expect(refused.message).toBe("The worker service is unreachable");
+  expect((await failure(down.post("/mails", {}, { caseId: "c" }))).status).toBe(503);
+  expect((await failure(client.post("/slow", {}, { caseId: "c" }))).status).toBe(503);
 });

@@ -40,14 +40,18 @@ function serviceTarget(options: ServiceClientOptions) {
 }
 type ServiceTarget = ReturnType<typeof serviceTarget>;
 
+/** A JSON body to POST, with headers of its own; only a POST with an idempotency key may be sent to a second replica. */
+type Posted = { body: string; headers: Record<string, string>; idempotent: boolean };
+
 /**
- * One GET to another service with the case id, through Bun's pooled keep-alive fetch (one pool per
- * replica address) and a timeout for the whole call. The replica is the one with the fewest calls under
- * way; one that cannot be connected to is left out and the call goes to the next. Unreachable (no
- * replica answers) or too slow → 503 problem naming the service. A timeout is not retried: the callee
+ * One GET (or, given `posted`, one POST) to another service with the case id, through Bun's pooled
+ * keep-alive fetch (one pool per replica address) and a timeout for the whole call. The replica is the
+ * one with the fewest calls under way; one that cannot be connected to is left out and the call goes to
+ * the next (a POST only when it carries an idempotency key, so the callee can tell a repeat). Unreachable
+ * (no replica answers) or too slow → 503 problem naming the service. A timeout is not retried: the callee
  * may still be working on it.
  */
-export async function callService(target: ServiceTarget, path: string, caseId?: string): Promise<Response> {
+export async function callService(target: ServiceTarget, path: string, caseId?: string, posted?: Posted): Promise<Response> {
   const unreachable = () => new ProblemError("unavailable", `The ${target.name} service is unreachable`);
   const signal = AbortSignal.timeout(target.timeoutMs);
   const tried = new Set<string>();
@@ -56,10 +60,19 @@ export async function callService(target: ServiceTarget, path: string, caseId?: 
     if (address === undefined) throw unreachable();
     tried.add(address);
     try {
+      const headers = { host: target.host, accept: "application/json", ...(caseId && { [CASE_ID_HEADER]: caseId }) };
+      if (posted) {
+        return await fetch(target.urlAt(address, path), {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json", ...posted.headers },
+          body: posted.body,
+          signal,
+        });
+      }
       return await fetch(target.urlAt(address, path), {
-        // Only GETs are made, so a call that failed before any answer is safe to send to another replica.
+        // A GET that failed before any answer is safe to send to another replica.
         method: "GET",
-        headers: { host: target.host, accept: "application/json", ...(caseId && { [CASE_ID_HEADER]: caseId }) },
+        headers,
         signal,
       });
     } catch (error) {
@@ -67,6 +80,8 @@ export async function callService(target: ServiceTarget, path: string, caseId?: 
         throw new ProblemError("unavailable", `The ${target.name} service did not answer within ${target.timeoutMs} ms`);
       }
       await target.replicas.failedToConnect(address);
+      // The connection may have failed after the body went out: without a key the callee could do it twice.
+      if (posted && !posted.idempotent) throw unreachable();
     } finally {
       target.replicas.done(address);
     }
@@ -91,6 +106,30 @@ export function createServiceClient(options: ServiceClientOptions) {
       }
       try {
         return { status: response.status, body: (await response.json()) as T };
+      } catch {
+        throw new ProblemError("bad_gateway", `The ${options.name} service answered with a body that is not JSON`);
+      }
+    },
+    /**
+     * POSTs `body` as JSON with `headers` (an `Authorization`, say). With `idempotencyKey` (sent as
+     * `Idempotency-Key`) a call that could not connect goes to the next replica; without, it is a 503 at
+     * once. An answer without a body is `undefined`.
+     */
+    async post<T>(
+      path: string,
+      body: unknown,
+      call: { caseId: string; headers?: Record<string, string>; idempotencyKey?: string },
+    ): Promise<ServiceAnswer<T | undefined>> {
+      const headers = { ...call.headers, ...(call.idempotencyKey && { "idempotency-key": call.idempotencyKey }) };
+      const posted = { body: JSON.stringify(body), headers, idempotent: call.idempotencyKey !== undefined };
+      const response = await callService(target, path, call.caseId, posted);
+      if (response.status >= 500) {
+        await response.body?.cancel();
+        throw new ProblemError("bad_gateway", `The ${options.name} service answered ${response.status}`);
+      }
+      try {
+        const text = await response.text();
+        return { status: response.status, body: text ? (JSON.parse(text) as T) : undefined };
       } catch {
         throw new ProblemError("bad_gateway", `The ${options.name} service answered with a body that is not JSON`);
       }

@@ -126,3 +126,16 @@ test("resolves a real host name through the system's DNS: localhost", async () =
   expect([...replica.hosts]).toEqual([`localhost:${port}`]);
   expect(client.target.replicas.inUse()).toContain("127.0.0.1");
 });
+
+test("a POST with an idempotency key goes on to the next replica when one refuses the connection; one without is a 503", async () => {
+  const { port, replicas } = startReplicas(["127.0.0.2"]);
+  // 127.0.0.5 listens on nothing: it refuses, and it is the first address picked.
+  const resolve = async () => ["127.0.0.5", "127.0.0.2"];
+  const keyed = createServiceClient({ name: "worker", baseUrl: `http://worker.test:${port}`, resolve });
+  expect((await keyed.post("/mails", { n: 1 }, { caseId: "c", idempotencyKey: "k-1" })).status).toBe(200);
+  expect(replicas[0]!.calls).toBe(1);
+  const unkeyed = createServiceClient({ name: "worker", baseUrl: `http://worker.test:${port}`, resolve });
+  const refused = await unkeyed.post("/mails", { n: 2 }, { caseId: "c" }).catch((error: ProblemError) => error);
+  expect((refused as ProblemError).status).toBe(503);
+  expect(replicas[0]!.calls).toBe(1);
+});

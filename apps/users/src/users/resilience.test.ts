@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closedPortUrl, jsonRequest, startTcpProxy, TEST_REDIS_URL, waitFor } from "@w2meet/testing";
 import { createSql } from "@w2meet/kit/postgres";
-import { ada, capturedLogger, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
+import { ada, adminToken, bearer, capturedLogger, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
 
 let db: Awaited<ReturnType<typeof usersDatabase>>;
 beforeAll(async () => {
@@ -12,8 +12,8 @@ afterAll(async () => {
 });
 
 type App = ReturnType<typeof usersApp>["app"];
-const call = async (app: App, method: string, path: string, body?: unknown) => {
-  const response = await app.handle(jsonRequest(method, path, body));
+const call = async (app: App, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+  const response = await app.handle(jsonRequest(method, path, body, headers));
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 };
@@ -143,21 +143,26 @@ describe("Postgres silent (connections open, nothing flows)", () => {
     try {
       await users.cacheReady();
       expect((await call(app, "POST", "/users", { ...ada, email: "quiet@example.com" })).status).toBe(201);
+      const asAdmin = bearer(await adminToken(app));
       proxy.blackhole();
-      const requests: [string, string, unknown?][] = [
+      const requests: [string, string, unknown?, Record<string, string>?][] = [
         ["GET", "/users/quiet@example.com"],
-        ["GET", "/users?limit=5"],
+        ["GET", "/users?limit=5", undefined, asAdmin],
         ["GET", "/users/nobody@example.com/availability"],
         ["GET", "/users/availability?users=quiet@example.com,nobody@example.com"],
         ["POST", "/users", { ...ada, email: "new@example.com" }],
         ["PUT", "/users/quiet@example.com", { name: "Q", availabilities: {}, preference: "last" }],
         ["DELETE", "/users/quiet@example.com"],
+        ["GET", "/users/addresses?users=quiet@example.com,nobody@example.com"],
+        ["POST", "/auth/token", { email: "quiet@example.com", password: "a password" }],
+        ["POST", "/auth/verify-email", { email: "quiet@example.com" }],
+        ["POST", "/auth/verify-email/confirm", { email: "quiet@example.com", code: "123456" }],
       ];
       // More requests than the pool has connections: the ones waiting for a connection are bounded too.
       const answers = await Promise.all(
-        [...requests, ...requests].map(async ([method, path, body]) => {
+        [...requests, ...requests].map(async ([method, path, body, headers]) => {
           const started = performance.now();
-          const answer = await call(app, method, path, body);
+          const answer = await call(app, method, path, body, headers);
           return { ...answer, ms: performance.now() - started, route: `${method} ${path}` };
         }),
       );

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { jsonRequest } from "@w2meet/testing";
-import { ada, clearCache, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
+import { ada, adminToken, bearer, clearCache, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
 
 let db: Awaited<ReturnType<typeof usersDatabase>>;
 let app: ReturnType<typeof usersApp>["app"];
 let users: ReturnType<typeof usersApp>;
 let redis: ReturnType<typeof usersApp>["redis"];
+let asAdmin: Record<string, string>;
 const prefix = uniquePrefix();
 
 beforeAll(async () => {
@@ -13,6 +14,7 @@ beforeAll(async () => {
   users = usersApp({ sql: db.sql, prefix });
   ({ app, redis } = users);
   await users.cacheReady();
+  asAdmin = bearer(await adminToken(app));
 });
 afterAll(async () => {
   await users.close();
@@ -39,6 +41,7 @@ describe("POST /users", () => {
     expect(body.availabilities).toEqual({ ...emptyWeek, monday: [9, 10, 11], tuesday: [14] });
     expect(Object.keys(body.availabilities)).toEqual(Object.keys(emptyWeek));
     expect(body.preference).toBe("last");
+    expect(body).toMatchObject({ protected: false, email_verified: false });
     expect(new Date(body.created_at).toISOString()).toBe(body.created_at);
   });
 
@@ -119,7 +122,7 @@ describe("GET /users", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const { status, body } = await call("GET", `/users?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const { status, body } = await call("GET", `/users?limit=2${cursor ? `&cursor=${cursor}` : ""}`, undefined, asAdmin);
       expect(status).toBe(200);
       expect(body.users.length).toBeLessThanOrEqual(2);
       seen.push(...body.users.map((u: { email: string }) => u.email));
@@ -130,7 +133,7 @@ describe("GET /users", () => {
 
   test("answers 400 for a limit outside 1 to 100", async () => {
     for (const limit of ["0", "101", "2.5", "x"]) {
-      const { status, body } = await call("GET", `/users?limit=${limit}`);
+      const { status, body } = await call("GET", `/users?limit=${limit}`, undefined, asAdmin);
       expect(status).toBe(400);
       expect(body.errors[0].path).toBe("limit");
     }
@@ -143,6 +146,7 @@ describe("GET, PUT and DELETE /users/{email}", () => {
     const { status, body } = await call("GET", "/users/ADA@example.com");
     expect(status).toBe(200);
     expect(body.name).toBe("Ada Lovelace");
+    expect(body).toMatchObject({ protected: false, email_verified: false });
   });
 
   test("returns 404 for an unknown user and 400 for a malformed email", async () => {
@@ -236,6 +240,31 @@ describe("availability reads", () => {
   });
 });
 
+describe("GET /users/addresses", () => {
+  test("says whether each address is verified, in the order asked, lists the unknown, and needs no token", async () => {
+    await call("POST", "/users", ada);
+    await call("POST", "/users", { email: "bob@example.com", name: "Bob" });
+    await db.sql`update users set email_verified = true where email = 'bob@example.com'`;
+    const { status, body } = await call("GET", "/users/addresses?users=bob@example.com,ADA@example.com,zed@example.com,bob@example.com");
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      users: [
+        { email: "bob@example.com", email_verified: true },
+        { email: "ada@example.com", email_verified: false },
+      ],
+      missing: ["zed@example.com"],
+    });
+  });
+
+  test("answers 400 unless 2 to 100 distinct emails are named", async () => {
+    for (const query of ["users=a@x.io", "users=a@x.io,A@x.io", "users=a@x.io,nope", ""]) {
+      const { status, body } = await call("GET", `/users/addresses?${query}`);
+      expect(status).toBe(400);
+      expect(body.errors.length).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe("operations", () => {
   test("keeps a well-formed Case-ID and replaces a malformed one", async () => {
     const kept = await app.handle(jsonRequest("GET", "/health/live", undefined, { "case-id": "req-42:a.b_c" }));
@@ -272,6 +301,32 @@ describe("operations", () => {
     );
     const create = body.paths["/users/"].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(["201", "400", "409"]));
+  });
+
+  test("declares the bearer token on the routes that take one, with their 401 and 403 problems, and on no other", async () => {
+    const { body } = await call("GET", "/docs/json");
+    expect(body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    const secured = [
+      ["/users/", "get"],
+      ["/users/{email}", "put"],
+      ["/users/{email}", "delete"],
+    ];
+    for (const [path, method] of secured) {
+      const operation = body.paths[path!][method!];
+      expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+      for (const status of ["401", "403"]) {
+        expect(operation.responses[status].content, `${method} ${path} ${status}`).toEqual({
+          "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+        });
+      }
+    }
+    for (const [path, item] of Object.entries(body.paths as Record<string, Record<string, { security?: unknown }>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (!secured.some(([p, m]) => p === path && m === method)) expect(operation.security, `${method} ${path}`).toBeUndefined();
+      }
+    }
+    expect(Object.keys(body.paths["/auth/token"].post.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "429", "503"]));
+    expect(Object.keys(body.paths["/auth/verify-email"].post.responses)).toEqual(expect.arrayContaining(["202", "404", "429", "503"]));
   });
 
   test("counts requests by route and status in Prometheus format", async () => {

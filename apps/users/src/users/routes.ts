@@ -1,4 +1,5 @@
 import {
+  AddressStatuses,
   CreateUser,
   GroupAvailability,
   GroupQuery,
@@ -10,13 +11,16 @@ import {
   UserPage,
   UserParams,
 } from "@w2meet/contracts";
-import { groupFromQuery, jsonResponse, notFound } from "@w2meet/kit";
+import { forbidden, groupFromQuery, jsonResponse, NEEDS_TOKEN, notFound, principalOf, requirePrincipal } from "@w2meet/kit";
 import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import * as users from "./service.ts";
 
 const unknownUser = (email: string) => notFound(`No user with email ${email.toLowerCase()}`);
 const tags = ["users"];
+const PROTECTED =
+  "A protected profile (one with a password) needs a bearer token for its own email: 401 without one, 403 with another's. " +
+  "An open profile may be changed by anyone.";
 
 /** The users routes: registration, profile and the availability reads of the scheduling services. */
 export const usersRoutes = (deps: users.UsersDeps) =>
@@ -30,14 +34,32 @@ export const usersRoutes = (deps: users.UsersDeps) =>
       {
         body: CreateUser,
         response: { 201: User, 400: Problem, 409: Problem },
-        detail: { tags, summary: "Register a person", description: "Emails are unique case-insensitively; a taken one is 409." },
+        detail: {
+          tags,
+          summary: "Register a person",
+          description:
+            "Emails are unique case-insensitively; a taken one is 409. With a `password` the profile is protected: only a token " +
+            "for its email (POST /auth/token) may change or delete it. The password is kept as an Argon2id hash and never shown.",
+        },
       },
     )
-    .get("/", ({ query }) => users.listUsers(deps, { limit: query.limit ?? 20, cursor: query.cursor }), {
-      query: ListUsersQuery,
-      response: { 200: UserPage, 400: Problem },
-      detail: { tags, summary: "List users, ordered by email, a page at a time" },
-    })
+    .get(
+      "/",
+      ({ query, request }) => {
+        if (requirePrincipal(request, "Listing users").role !== "admin") throw forbidden("Listing users needs a token with the admin role");
+        return users.listUsers(deps, { limit: query.limit ?? 20, cursor: query.cursor });
+      },
+      {
+        query: ListUsersQuery,
+        response: { 200: UserPage, 400: Problem, 401: Problem, 403: Problem },
+        detail: {
+          tags,
+          summary: "List users, ordered by email, a page at a time (admins only)",
+          description: "Needs a bearer token with the admin role: 401 without a token, 403 with another.",
+          security: NEEDS_TOKEN,
+        },
+      },
+    )
     .get("/availability", async ({ query }) => jsonResponse(await users.readGroupAvailability(deps, groupFromQuery(query))), {
       query: GroupQuery,
       response: { 200: GroupAvailability, 400: Problem },
@@ -45,6 +67,15 @@ export const usersRoutes = (deps: users.UsersDeps) =>
         tags,
         summary: "Availability of many users in one call",
         description: "Found users in the order asked; unknown emails listed in `missing`.",
+      },
+    })
+    .get("/addresses", async ({ query }) => users.readAddressStatuses(deps, groupFromQuery(query)), {
+      query: GroupQuery,
+      response: { 200: AddressStatuses, 400: Problem },
+      detail: {
+        tags,
+        summary: "Whether a group's addresses are verified",
+        description: "What the worker asks before mailing invitations. Found users in the order asked; unknown emails in `missing`.",
       },
     })
     .get(
@@ -62,28 +93,35 @@ export const usersRoutes = (deps: users.UsersDeps) =>
     )
     .put(
       "/:email",
-      async ({ params, body }) => {
-        const user = await users.replaceUser(deps, params.email, body);
+      async ({ params, body, request }) => {
+        const user = await users.replaceUser(deps, params.email, body, principalOf(request));
         if (!user) throw unknownUser(params.email);
         return user;
       },
       {
         params: UserParams,
         body: ReplaceUser,
-        response: { 200: User, 400: Problem, 404: Problem },
-        detail: { tags, summary: "Replace a user's name, week and preference" },
+        response: { 200: User, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        detail: {
+          tags,
+          summary: "Replace a user's name, week, preference and password",
+          description:
+            `${PROTECTED} \`password\` sets a new one (on an open profile only once its email is verified, else 403), ` +
+            "`null` removes it, and leaving it out keeps it.",
+          security: NEEDS_TOKEN,
+        },
       },
     )
     .delete(
       "/:email",
-      async ({ params }) => {
-        if (!(await users.deleteUser(deps, params.email))) throw unknownUser(params.email);
+      async ({ params, request }) => {
+        if (!(await users.deleteUser(deps, params.email, principalOf(request)))) throw unknownUser(params.email);
         return new Response(null, { status: 204 });
       },
       {
         params: UserParams,
-        response: { 204: Type.Null({ description: "Deleted" }), 400: Problem, 404: Problem },
-        detail: { tags, summary: "Delete a user" },
+        response: { 204: Type.Null({ description: "Deleted" }), 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        detail: { tags, summary: "Delete a user", description: PROTECTED, security: NEEDS_TOKEN },
       },
     )
     .get(

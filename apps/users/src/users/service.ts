@@ -1,7 +1,9 @@
-import { EMAIL_PATTERN, type CreateUser, type ReplaceUser, type User, type UserPage } from "@w2meet/contracts";
-import { conflict, invalid } from "@w2meet/kit";
+import { EMAIL_PATTERN, type AddressStatuses, type CreateUser, type ReplaceUser, type User, type UserPage } from "@w2meet/contracts";
+import { conflict, forbidden, invalid, type Principal, unauthorized } from "@w2meet/kit";
 import type { Deadline, Sql } from "@w2meet/kit/postgres";
+import type postgres from "postgres";
 import { normalizeWeek, type Week } from "@w2meet/schedule";
+import { hashPassword } from "../auth/passwords.ts";
 import { availabilityJson, type AvailabilityCache } from "./cache.ts";
 import type { InvalidationLedger } from "./invalidations.ts";
 
@@ -13,6 +15,8 @@ type UserRow = {
   name: string;
   availabilities: Week;
   preference: User["preference"];
+  password_hash: string | null;
+  email_verified: boolean;
   version: string;
   created_at: Date;
   updated_at: Date;
@@ -23,6 +27,8 @@ const toUser = (row: UserRow): User => ({
   name: row.name,
   availabilities: normalizeWeek(row.availabilities),
   preference: row.preference,
+  protected: row.password_hash !== null,
+  email_verified: row.email_verified,
   created_at: row.created_at.toISOString(),
   updated_at: row.updated_at.toISOString(),
 });
@@ -40,16 +46,37 @@ async function writeThrough({ cache, ledger }: UsersDeps, email: string, version
 
 const UNIQUE_VIOLATION = "23505";
 
-/** Registers a person; a taken email (in any letter case) is a 409. */
+/** Who may change a profile: anyone while it is open, only its owner (by token) once it has a password. */
+type Access = { email: string; password_hash: string | null; email_verified: boolean };
+
+function mayChange(user: Access, principal: Principal | undefined, doing: "change" | "delete"): void {
+  if (user.password_hash === null) return;
+  if (!principal) {
+    throw unauthorized(`The profile of ${user.email} is protected: to ${doing} it, send a bearer token for it (POST /auth/token)`);
+  }
+  if (principal.email.toLowerCase() !== user.email) {
+    throw forbidden(`The profile of ${user.email} is protected: only its owner may ${doing} it, and this token is not theirs`);
+  }
+}
+
+function mayReplace(user: Access, input: ReplaceUser, principal: Principal | undefined): void {
+  mayChange(user, principal, "change");
+  if (user.password_hash === null && typeof input.password === "string" && !user.email_verified) {
+    throw forbidden(`A password can be set on the open profile of ${user.email} only once its email is verified (POST /auth/verify-email)`);
+  }
+}
+
+/** Registers a person, with a password (a protected profile) or without; a taken email (in any letter case) is a 409. */
 export async function createUser(deps: UsersDeps, input: CreateUser): Promise<User> {
   const { sql, inTime, ledger } = deps;
   const email = input.email.toLowerCase();
   const availabilities = normalizeWeek(input.availabilities ?? {});
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   try {
     const row = await inTime.transaction(sql, async (tx) => {
       const [row] = await tx<UserRow[]>`
-        insert into users (email, name, availabilities, preference)
-        values (${email}, ${input.name}, ${tx.json(availabilities)}, ${input.preference ?? "first"})
+        insert into users (email, name, availabilities, preference, password_hash)
+        values (${email}, ${input.name}, ${tx.json(availabilities)}, ${input.preference ?? "first"}, ${passwordHash})
         returning *`;
       await ledger.record(tx, email, row!.version);
       return row!;
@@ -94,16 +121,36 @@ export async function listUsers({ sql, inTime }: UsersDeps, page: { limit: numbe
   return { users, next_cursor: more ? encodeCursor(users.at(-1)!.email) : null };
 }
 
-/** Replaces a user's name, week and preference; null when unknown. The cache holds the new state before it returns. */
-export async function replaceUser(deps: UsersDeps, email: string, input: ReplaceUser): Promise<User | null> {
+/** Who may change the profile, locked until the transaction ends. */
+const lockedAccessOf = (tx: postgres.TransactionSql, email: string) =>
+  tx<Access[]>`select email, password_hash, email_verified from users where lower(email) = ${email} for update`;
+
+/**
+ * Replaces a user's name, week, preference and (when `password` is given) password; null when unknown.
+ * A protected profile needs its owner's token. The cache holds the new state before it returns.
+ */
+export async function replaceUser(deps: UsersDeps, email: string, input: ReplaceUser, principal?: Principal): Promise<User | null> {
   const { sql, inTime, ledger } = deps;
+  const key = email.toLowerCase();
+  // A new password is hashed (the costly part) only for a caller allowed to set it, and outside the transaction.
+  let passwordHash: string | null | undefined = input.password === null ? null : undefined;
+  if (typeof input.password === "string") {
+    const [user] = await inTime(sql<Access[]>`select email, password_hash, email_verified from users where lower(email) = ${key}`);
+    if (!user) return null;
+    mayReplace(user, input, principal);
+    passwordHash = await hashPassword(input.password);
+  }
   const row = await inTime.transaction(sql, async (tx) => {
+    const [user] = await lockedAccessOf(tx, key);
+    if (!user) return undefined;
+    mayReplace(user, input, principal);
     const [row] = await tx<UserRow[]>`
       update users set name = ${input.name}, availabilities = ${tx.json(normalizeWeek(input.availabilities))},
         preference = ${input.preference}, version = nextval('user_version_seq'), updated_at = now()
-      where lower(email) = ${email.toLowerCase()}
+        ${passwordHash === undefined ? tx`` : tx`, password_hash = ${passwordHash}`}
+      where lower(email) = ${key}
       returning *`;
-    if (row) await ledger.record(tx, row.email, row.version);
+    await ledger.record(tx, row!.email, row!.version);
     return row;
   });
   if (!row) return null;
@@ -111,14 +158,19 @@ export async function replaceUser(deps: UsersDeps, email: string, input: Replace
   return toUser(row);
 }
 
-/** Deletes a user; false when unknown. The cache forgets them before it returns. */
-export async function deleteUser(deps: UsersDeps, email: string): Promise<boolean> {
+/** Deletes a user (a protected one only with its owner's token); false when unknown. The cache forgets them before it returns. */
+export async function deleteUser(deps: UsersDeps, email: string, principal?: Principal): Promise<boolean> {
   const { sql, inTime, ledger } = deps;
+  const key = email.toLowerCase();
   const row = await inTime.transaction(sql, async (tx) => {
+    const [user] = await lockedAccessOf(tx, key);
+    if (!user) return undefined;
+    mayChange(user, principal, "delete");
     const [row] = await tx<{ email: string; version: string }[]>`
-      delete from users where lower(email) = ${email.toLowerCase()}
+      delete from users where lower(email) = ${key}
       returning email, nextval('user_version_seq')::text as version`;
-    if (row) await ledger.record(tx, row.email, row.version);
+    await tx`delete from email_verifications where email = ${row!.email}`;
+    await ledger.record(tx, row!.email, row!.version);
     return row;
   });
   if (!row) return false;
@@ -175,4 +227,26 @@ export async function readGroupAvailability({ sql, inTime, cache, ledger }: User
   }
   // The cached entries are already JSON: splice them in rather than parse and re-serialise.
   return `{"users":[${users.join(",")}],"missing":${JSON.stringify(missing)}}`;
+}
+
+/** Whether each of a group's addresses is verified, in the order asked; unknown emails in `missing`. */
+export async function readAddressStatuses({ sql, inTime }: UsersDeps, emails: readonly string[]): Promise<AddressStatuses> {
+  const rows = await inTime(sql<{ email: string; email_verified: boolean }[]>`
+    select email, email_verified from users where lower(email) = any(${emails as string[]})`);
+  const verified = new Map(rows.map((row) => [row.email, row.email_verified]));
+  const users: AddressStatuses["users"] = [];
+  const missing: string[] = [];
+  for (const email of emails) {
+    const status = verified.get(email);
+    if (status === undefined) missing.push(email);
+    else users.push({ email, email_verified: status });
+  }
+  return { users, missing };
+}
+
+/** Marks an address verified, within the caller's transaction; undefined when no user has it. */
+export async function markEmailVerified(tx: postgres.TransactionSql, email: string): Promise<User | undefined> {
+  const [row] = await tx<UserRow[]>`
+    update users set email_verified = true, updated_at = now() where lower(email) = ${email} returning *`;
+  return row && toUser(row);
 }
