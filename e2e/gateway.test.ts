@@ -201,8 +201,6 @@ describe("the services behind the gateway", () => {
 
 describe("errors the gateway makes itself", () => {
   const SERVICE_APPS = APPS.filter((app) => app !== "gateway");
-  const errorsOf = (app: string) =>
-    gateway.middlewares.get(`${serviceOf(app)}-gateway-errors@docker`)?.errors as Record<string, unknown> | undefined;
 
   test("every request no service's router takes goes to the gateway service, its path under /unrouted", () => {
     for (const path of ["/", "/nope", "/api", "/api/nope", "/users", "/users/metrics", "/api/health/x"]) {
@@ -213,24 +211,34 @@ describe("errors the gateway makes itself", () => {
     }
   });
 
-  test("a service's router on each of its errors middleware's codes catches only statuses the service never answers", () => {
+  test("each router's errors middleware catches only statuses the routes behind it never answer, and the rate limit's 429 where it can", () => {
     for (const app of SERVICE_APPS) {
       const name = serviceOf(app)!;
-      const errors = errorsOf(app);
-      expect(errors, `${name} has its gateway errors middleware`).toBeDefined();
-      expect(errors!.service).toBe("gateway@docker");
-      expect(String(errors!.query)).toStartWith("/errors/{status}?");
-      const caught = String(errors!.status).split(",").map(Number);
-      expect(caught).toContain(429);
-      expect(caught).toContain(BREAKER_OPEN_STATUS);
-      expect(errors!.statusrewrites).toEqual({ [BREAKER_OPEN_STATUS]: "503" });
-      const answered = documentedStatuses(documents.get(app)!);
-      for (const status of caught) expect(answered, `${name} never answers ${status} itself`).not.toContain(status);
+      const document = documents.get(app)!;
       for (const router of gateway.routers.filter((r) => r.service === `${name}@docker`)) {
-        const at = (middleware: string) => router.middlewares.indexOf(`${name}-${middleware}@docker`);
-        expect(at("gateway-errors"), `${router.name} renders the gateway's errors`).toBe(1);
-        for (const inner of ["rate-limit", "circuit-breaker"])
-          if (at(inner) !== -1) expect(at(inner)).toBeGreaterThan(at("gateway-errors"));
+        const errorsName = router.middlewares[1]!;
+        expect(errorsName, `${router.name} renders the gateway's errors right after the security headers`).toEndWith(
+          "gateway-errors@docker",
+        );
+        const errors = gateway.middlewares.get(errorsName)?.errors as Record<string, unknown>;
+        expect(errors.service).toBe("gateway@docker");
+        expect(String(errors.query)).toStartWith("/errors/{status}?");
+        expect(errors.statusrewrites).toEqual({ [BREAKER_OPEN_STATUS]: "503" });
+        const caught = String(errors.status).split(",").map(Number);
+        expect(caught).toContain(BREAKER_OPEN_STATUS);
+        // What the routes this router takes answer themselves, from the service's own document.
+        const prefix = strippedPrefixes(gateway, router).join("");
+        const behind = Object.entries(document.paths).filter(
+          ([template]) => route(gateway, prefix + template.replace(/\{[^}]+\}/g, "x"))?.router.name === router.name,
+        );
+        expect(behind.length, `${router.name} takes some of ${name}'s routes`).toBeGreaterThan(0);
+        const answered = documentedStatuses({ paths: Object.fromEntries(behind) });
+        for (const status of caught) expect(answered, `${router.name}: ${name} never answers ${status} there`).not.toContain(status);
+        if (!answered.includes(429)) expect(caught, `${router.name} turns the rate limit's 429 into a problem`).toContain(429);
+        for (const inner of ["rate-limit", "circuit-breaker"]) {
+          const at = router.middlewares.indexOf(`${name}-${inner}@docker`);
+          if (at !== -1) expect(at).toBeGreaterThan(1);
+        }
       }
     }
   });

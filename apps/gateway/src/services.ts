@@ -3,10 +3,10 @@
  * containers' labels in compose.yml route them (e2e/gateway.test.ts holds the two together).
  */
 const SERVICES = {
-  users: { api: "/api/users" },
-  availability: { api: "/api/availability" },
-  suggestions: { api: "/api/suggestions" },
-  worker: { api: "/api/tasks" },
+  users: { api: ["/api/users", "/api/auth"] },
+  availability: { api: ["/api/availability"] },
+  suggestions: { api: ["/api/suggestions"] },
+  worker: { api: ["/api/tasks"] },
 } as const;
 export type ServiceName = keyof typeof SERVICES;
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
@@ -18,5 +18,7 @@ const under = (path: string, prefix: string) => path === prefix || path.startsWi
 
 /** The service that answers `path` through the gateway, if any does. */
 export function serviceOfPath(path: string): ServiceName | undefined {
-  return SERVICE_NAMES.find((name) => under(path, SERVICES[name].api) || OPS_PATHS.some((ops) => under(path, `/${name}/${ops}`)));
+  return SERVICE_NAMES.find(
+    (name) => SERVICES[name].api.some((prefix) => under(path, prefix)) || OPS_PATHS.some((ops) => under(path, `/${name}/${ops}`)),
+  );
 }
