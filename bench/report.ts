@@ -10,7 +10,7 @@ const errors = (share: number, requests: number) => `${Math.round(share * reques
 
 /** The benchmark's verdicts against the contract's budgets (k6/budgets.json); a smoke run only reports whether its scripts ran clean. */
 export function benchmarkRows(
-  runs: { cacheHit?: K6Run; suggestions?: K6Run; common?: K6Run },
+  runs: { cacheHit?: K6Run; suggestions?: K6Run; common?: K6Run; token?: K6Run },
   memory: Record<string, number>,
   smoke: boolean,
 ): Row[] {
@@ -61,6 +61,20 @@ export function benchmarkRows(
         ? `p95 ${ms(common.latency.p95_ms)}, p99 ${ms(common.latency.p99_ms)}; ${errors(common.error_rate, common.requests)}`
         : "no summary",
       verdict: verdict(runs.common, Boolean(ok)),
+    });
+  }
+
+  const token = runs.token?.summary?.results;
+  if (runs.token) {
+    const ok = token?.within_budget && token.with_token.error_rate === 0 && token.without_token.error_rate === 0;
+    rows.push({
+      scenario: `token verification: the cache-hit read with and without a bearer token, ${rate(token?.target_rate ?? 0)} each`,
+      budget: `≤ ${budgets.token.added_p50_ms} ms added to p50`,
+      measured: token
+        ? `p50 ${ms(token.with_token.p50_ms)} with, ${ms(token.without_token.p50_ms)} without: ${token.added_p50_ms >= 0 ? "+" : ""}${ms(token.added_p50_ms)}; ` +
+          `${errors(token.with_token.error_rate, token.with_token.requests)}`
+        : "no summary",
+      verdict: verdict(runs.token, Boolean(ok)),
     });
   }
 

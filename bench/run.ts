@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { startNativeSystem } from "./native.ts";
 import { k6Binary, runK6, type K6Run } from "./k6.ts";
 import { benchmarkRows, markdownTable, profileRows } from "./report.ts";
-import { seedUsers } from "./seed.ts";
+import { benchToken, seedUsers } from "./seed.ts";
 import { runWorkerScenario, type WorkerResult } from "./worker.ts";
 import { workerProfileRows, workerRows, workerScenarios } from "./worker-report.ts";
 
@@ -29,7 +29,7 @@ const { values: flags } = parseArgs({
     "cpu-prof": { type: "boolean", default: false },
     // Extra Bun flags for the services, e.g. --bun-options=--smol to compare memory.
     "bun-options": { type: "string", default: "" },
-    // Runs only these scenarios: any of cache-hit, suggestions, common-100, worker (or worker-1, worker-2, worker-mail).
+    // Runs only these scenarios: any of cache-hit, suggestions, common-100, token, worker (or worker-1, worker-2, worker-mail).
     only: { type: "string" },
     "worker-rate": { type: "string", default: "300" },
     "worker-seconds": { type: "string", default: "30" },
@@ -85,6 +85,9 @@ try {
   const commonRun = wanted("common-100")
     ? await k6Run("common-100.js", "common-100", { BASE_URL: system.availability.url, USERS_URL: system.users.url })
     : undefined;
+  const token = wanted("token")
+    ? await k6Run("token.js", "token", { BASE_URL: system.users.url, TOKEN: await benchToken(system.users.url, prefix) })
+    : undefined;
   const hops: K6Run[] = [];
   if (profile) {
     const hopEnv = smoke ? { RATE: "100", SECONDS: "3" } : { RATE: "1000", SECONDS: "15" };
@@ -118,14 +121,14 @@ try {
     }
   }
 
-  const all = [cacheHit, suggestions, commonRun, ...hops].filter((r): r is K6Run => r !== undefined);
+  const all = [cacheHit, suggestions, commonRun, token, ...hops].filter((r): r is K6Run => r !== undefined);
   const usages = [...all.map((r) => r.usage), ...workerResults.map((r) => r.usage)];
   const memory = Object.fromEntries(
     Object.keys(watch).map((name) => [name, Math.max(...usages.map((usage) => usage[name]?.max_rss_mb ?? 0))]),
   );
   if (workerResults.length) memory.worker = Math.max(...workerResults.flatMap((r) => r.worker_rss_mb));
   // The memory row stays last, under every scenario that loaded the services.
-  const serviceRows = benchmarkRows({ cacheHit, suggestions, common: commonRun }, memory, smoke);
+  const serviceRows = benchmarkRows({ cacheHit, suggestions, common: commonRun, token }, memory, smoke);
   const rows = [...serviceRows.slice(0, -1), ...workerRows(workerResults, smoke), serviceRows.at(-1)!];
   const table = markdownTable(
     ["scenario", "budget", "measured", "verdict"],

@@ -63,3 +63,26 @@ export async function seedUsers(usersUrl: string, options: { count: number; pref
     );
   }
 }
+
+/**
+ * A bearer token of a protected benchmark user made for it (registered with a password on first use),
+ * from the users service's own POST /auth/token.
+ */
+export async function benchToken(usersUrl: string, prefix: string): Promise<string> {
+  const email = `${prefix}token@w2meet.test`;
+  const password = "bench-token-password";
+  const created = await fetch(`${usersUrl}/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, name: "Token bench", password }),
+  });
+  if (created.status !== 201 && created.status !== 409)
+    throw new Error(`could not register ${email}: ${created.status} ${await created.text()}`);
+  const answer = await fetch(`${usersUrl}/auth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!answer.ok) throw new Error(`could not get a token for ${email}: ${answer.status} ${await answer.text()}`);
+  return ((await answer.json()) as { access_token: string }).access_token;
+}

@@ -1,8 +1,8 @@
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 
 /** The issuer and audience the services expect by default (the kit's authSettings). */
-const TEST_ISSUER = "w2meet-users";
-const TEST_AUDIENCE = "w2meet";
+export const TEST_ISSUER = "w2meet-users";
+export const TEST_AUDIENCE = "w2meet";
 
 /**
  * A stand-in for the users service as the issuer of tokens: an Ed25519 key, its JWKS served on a real
