@@ -1,8 +1,8 @@
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 
 /** The issuer and audience the services expect by default (the kit's authSettings). */
-export const TEST_ISSUER = "w2meet-users";
-export const TEST_AUDIENCE = "w2meet";
+const TEST_ISSUER = "w2meet-users";
+const TEST_AUDIENCE = "w2meet";
 
 /**
  * A stand-in for the users service as the issuer of tokens: an Ed25519 key, its JWKS served on a real
@@ -33,4 +33,3 @@ export async function startTestIssuer(kid = `test-${crypto.randomUUID().slice(0,
     stop: () => server.stop(true),
   };
 }
-export type TestIssuer = Awaited<ReturnType<typeof startTestIssuer>>;
