@@ -18,7 +18,7 @@ const apps = {
   users: buildUsersApp(loadUsersConfig({}), { sql: unused, inTime: unused, redis: unused, cache: unused, ledger: unused, logger }),
   availability: buildAvailabilityApp(loadAvailabilityConfig({}), { users: unused, logger }),
   suggestions: buildSuggestionsApp(loadSuggestionsConfig({}), { availability: unused, logger }),
-  worker: buildWorkerApp(loadWorkerConfig({}), { sql: unused, broker: unused, mailer: unused, logger }),
+  worker: buildWorkerApp(loadWorkerConfig({}), { sql: unused, broker: unused, mailer: unused, users: unused, logger }),
 };
 
 type Response = { description: string; content?: Record<string, { schema: unknown }> };
@@ -52,7 +52,7 @@ for (const [name, app] of Object.entries(apps)) {
         expect(Object.keys(operation.requestBody!.content), route).toEqual(["application/json"]);
         expect(Object.keys(operation.responses[413]?.content ?? {}), route).toEqual(["application/problem+json"]);
       }
-      expect(withBodies.length).toBe({ users: 2, availability: 0, suggestions: 0, worker: 1 }[name]!);
+      expect(withBodies.length).toBe({ users: 2, availability: 0, suggestions: 0, worker: 2 }[name]!);
     });
 
     test("names the service's root as its server, and the gateway's /api behind the gateway", async () => {
