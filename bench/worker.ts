@@ -76,7 +76,7 @@ export async function runWorkerScenario(
   // verified: stand-ins for the users service's keys and its answer (every address verified).
   const issuer = await startTestIssuer();
   const addresses = startUsersStub();
-  const headers = scenario.notify
+  const headers: Record<string, string> = scenario.notify
     ? { authorization: `Bearer ${await issuer.token("bench-organizer@w2meet.test", { expiresIn: "1h" })}` }
     : {};
   const benchUrl = new URL(database.url);
