@@ -24,6 +24,8 @@ export async function offerTasks(options: {
   rate: number;
   seconds: number;
   body: (index: number) => unknown;
+  /** Sent with every POST, e.g. the organizer's Authorization. */
+  headers?: Record<string, string>;
   maxInFlight?: number;
 }): Promise<OfferedLoad> {
   const maxInFlight = options.maxInFlight ?? 256;
@@ -37,7 +39,7 @@ export async function offerTasks(options: {
     try {
       const response = await fetch(`${options.url}/tasks`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...options.headers },
         body: JSON.stringify(options.body(index)),
       });
       if (response.status === 202) {

@@ -8,11 +8,13 @@ import {
   type RunningService,
   startMailCatcher,
   openRabbit,
+  startTestIssuer,
   TEST_TOPOLOGY_PREFIX,
 } from "@w2meet/testing";
 import { WORKER_RUNTIME_ENV } from "../scripts/runtime-env.ts";
 import { retryDelays } from "../apps/worker/src/config.ts";
 import { queueNames } from "../apps/worker/src/queue/topology.ts";
+import { startUsersStub } from "../apps/worker/test/users-stub.ts";
 import { createSql } from "../packages/kit/src/postgres.ts";
 import { offerTasks, percentile } from "./load.ts";
 import { benchEmail } from "./seed.ts";
@@ -70,6 +72,13 @@ export async function runWorkerScenario(
   const database = await createTestDatabase("w2meet_bench_worker");
   const prefix = `${TEST_TOPOLOGY_PREFIX}bench-${context.run}-${scenario.name}`;
   const mail = scenario.notify ? await startMailCatcher() : undefined;
+  // A task that mails needs the organizer's token, and the worker asks which attendees' addresses are
+  // verified: stand-ins for the users service's keys and its answer (every address verified).
+  const issuer = await startTestIssuer();
+  const addresses = startUsersStub();
+  const headers: Record<string, string> = scenario.notify
+    ? { authorization: `Bearer ${await issuer.token("bench-organizer@w2meet.test", { expiresIn: "1h" })}` }
+    : {};
   const benchUrl = new URL(database.url);
   benchUrl.searchParams.set("application_name", "bench");
   const sql = createSql(benchUrl.toString(), { max: 2 });
@@ -81,6 +90,8 @@ export async function runWorkerScenario(
       DATABASE_URL: database.url,
       QUEUE_PREFIX: prefix,
       SUGGESTIONS_URL: context.suggestionsUrl,
+      USERS_URL: addresses.url,
+      JWKS_URL: issuer.jwksUrl,
       SMTP_URL: mail?.url ?? "smtp://127.0.0.1:9",
       ...(context.bunOptions ? { BUN_OPTIONS: context.bunOptions } : {}),
       // Settings to compare, e.g. WORKER_BENCH_ENV='{"PREFETCH":"16","DATABASE_POOL_SIZE":"24"}'.
@@ -97,7 +108,7 @@ export async function runWorkerScenario(
     };
     // Warm-up: connections, JIT, the suggestions chain; not counted.
     const urls = workers.map((w) => w.url);
-    await Promise.all(urls.map((url) => offerTasks({ url, rate: 50, seconds: 1, body })));
+    await Promise.all(urls.map((url) => offerTasks({ url, rate: 50, seconds: 1, body, headers })));
     await waitFor(async () => (await sql`select 1 from tasks where status <> all(${FINAL}) limit 1`).length === 0, {
       timeoutMs: 30_000,
       what: "warm-up tasks",
@@ -130,7 +141,7 @@ export async function runWorkerScenario(
     const cpuBefore = process.cpuUsage();
     // Each worker process gets its share of the arrivals, as a load balancer in front of them would.
     const loads = await Promise.all(
-      urls.map((url) => offerTasks({ url, rate: scenario.rate / urls.length, seconds: scenario.seconds, body })),
+      urls.map((url) => offerTasks({ url, rate: scenario.rate / urls.length, seconds: scenario.seconds, body, headers })),
     );
     const accepted = loads.flatMap((l) => l.accepted);
     const generatorCpu = process.cpuUsage(cpuBefore);
@@ -191,6 +202,8 @@ export async function runWorkerScenario(
     await Promise.all(workers.map((w) => w.stop()));
     await sql.end({ timeout: 1 });
     await mail?.close();
+    await addresses.stop();
+    await issuer.stop();
     await database.drop();
     await removeQueues(prefix);
   }

@@ -83,7 +83,7 @@ test("users and worker replicas started together against a server without their 
     // Each database holds its own service's tables only, owned by the service's role.
     expect(tables).toEqual({
       users: ["cache_invalidations", "email_verifications", "schema_migrations", "users"],
-      worker: ["outbox", "schema_migrations", "task_mails", "tasks"],
+      worker: ["outbox", "schema_migrations", "task_mails", "tasks", "verification_mails"],
     });
   }
 }, 120_000);

@@ -3,7 +3,7 @@
 // is reachable through the gateway.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { IDLE_TIMEOUT_SECONDS } from "@w2meet/kit";
+import { IDLE_TIMEOUT_SECONDS, INTERNAL_TAG } from "@w2meet/kit";
 import { createTestDatabase, startService, TEST_TOPOLOGY_PREFIX, type RunningService } from "@w2meet/testing";
 import { asMapping, durationSeconds, lastOf, networksOf, route, strippedPrefixes } from "@w2meet/deployment";
 import { BREAKER_OPEN_STATUS } from "../apps/gateway/src/gateway-errors/service.ts";
@@ -106,6 +106,10 @@ const documentedStatuses = (document: Document) =>
 const reachedByTraefik = (app: string, template: string) =>
   app === "gateway" && Object.values(documents.get(app)!.paths[template] ?? {}).every((operation) => operation?.tags?.includes("gateway"));
 
+/** Routes only other services call (the kit's INTERNAL_TAG): the gateway must not route them. */
+const internal = (app: string, template: string) =>
+  Object.values(documents.get(app)!.paths[template] ?? {}).every((operation) => operation?.tags?.includes(INTERNAL_TAG));
+
 describe("the services behind the gateway", () => {
   const running: RunningService[] = [];
   const databases: { drop: () => Promise<void> }[] = [];
@@ -147,7 +151,7 @@ describe("the services behind the gateway", () => {
     await Promise.all(databases.map((database) => database.drop()));
   });
 
-  test("every route of each service's OpenAPI document is reachable through a router to that service", () => {
+  test("every public route of each service's OpenAPI document is reachable through a router to that service, and no internal one", () => {
     for (const app of APPS) {
       const service = `${serviceOf(app)}@docker`;
       const routers = gateway.routers.filter((router) => router.service === service);
@@ -158,7 +162,14 @@ describe("the services behind the gateway", () => {
           const found = route(gateway, strippedPrefixes(gateway, router).join("") + path);
           return found?.router.service === service && found.upstreamPath === path;
         });
-        expect(reachable, `${app}: ${template} is reachable through the gateway`).toBe(true);
+        if (internal(app, template)) {
+          expect(reachable, `${app}: ${template} is internal, not reachable through the gateway`).toBe(false);
+          expect(Object.keys(gatewayDocuments.get(app)!.paths), `${app}: ${template} is left out behind the gateway`).not.toContain(
+            template,
+          );
+        } else {
+          expect(reachable, `${app}: ${template} is reachable through the gateway`).toBe(true);
+        }
       }
     }
   });

@@ -36,7 +36,7 @@ const apps = {
   users: buildUsersApp(usersConfig, { ...usersClients, tokens: tokenIssuerOf(usersConfig, logger) }),
   availability: buildAvailabilityApp(loadAvailabilityConfig({}), { users: unused, logger }),
   suggestions: buildSuggestionsApp(loadSuggestionsConfig({}), { availability: unused, logger }),
-  worker: buildWorkerApp(loadWorkerConfig({}), { sql: unused, broker: unused, mailer: unused, logger }),
+  worker: buildWorkerApp(loadWorkerConfig({}), { sql: unused, broker: unused, mailer: unused, users: unused, logger }),
 };
 
 type Response = { description: string; content?: Record<string, { schema: unknown }> };
@@ -70,7 +70,7 @@ for (const [name, app] of Object.entries(apps)) {
         expect(Object.keys(operation.requestBody!.content), route).toEqual(["application/json"]);
         expect(Object.keys(operation.responses[413]?.content ?? {}), route).toEqual(["application/problem+json"]);
       }
-      expect(withBodies.length).toBe({ users: 5, availability: 0, suggestions: 0, worker: 1 }[name]!);
+      expect(withBodies.length).toBe({ users: 5, availability: 0, suggestions: 0, worker: 2 }[name]!);
     });
 
     test("names the service's root as its server, and the gateway's /api behind the gateway", async () => {

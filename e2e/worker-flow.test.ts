@@ -10,6 +10,7 @@ import {
   startMailCatcher,
   type MailCatcher,
   openRabbit,
+  startTestIssuer,
   TEST_AMQP_URL,
   uniquePrefix,
   type Rabbit,
@@ -19,9 +20,11 @@ import { retryDelays } from "../apps/worker/src/config.ts";
 import { nextOccurrence } from "../apps/worker/src/invite/ics.ts";
 import { queueNames } from "../apps/worker/src/queue/topology.ts";
 import { createWorkerDatabase, type WorkerDatabase } from "../apps/worker/test/database.ts";
+import { startUsersStub, type UsersStub } from "../apps/worker/test/users-stub.ts";
 import { startWorkerProcess, type WorkerProcess } from "../apps/worker/test/worker-process.ts";
 
 // The whole system but the gateway, as real processes: worker → suggestions → availability → users.
+// (The worker's address check and the keys of its tokens are stand-ins until the users service serves them.)
 const entry = (app: string) => new URL(`../apps/${app}/src/index.ts`, import.meta.url).pathname;
 const FLOW_TEST_MS = 30_000;
 const prefix = uniquePrefix("e2e");
@@ -33,6 +36,11 @@ let users: RunningService;
 let availability: RunningService;
 let suggestions: RunningService;
 let worker: WorkerProcess;
+// Stand-ins for what the users service adds for identity: the keys of its tokens, and its answer to which
+// addresses are verified (every one here). The organizer's token goes with every task that mails.
+let issuer: Awaited<ReturnType<typeof startTestIssuer>>;
+let addresses: UsersStub;
+let organizer: Record<string, string>;
 
 beforeAll(async () => {
   db = await createWorkerDatabase();
@@ -46,18 +54,23 @@ beforeAll(async () => {
   });
   availability = await startService(entry("availability"), { USERS_URL: users.url });
   suggestions = await startService(entry("suggestions"), { AVAILABILITY_URL: availability.url, LOG_LEVEL: "info" });
+  issuer = await startTestIssuer();
+  addresses = startUsersStub();
+  organizer = { authorization: `Bearer ${await issuer.token("ada@example.com")}` };
   worker = await startWorkerProcess({
     DATABASE_URL: db.url,
     AMQP_URL: TEST_AMQP_URL,
     QUEUE_PREFIX: prefix,
     SUGGESTIONS_URL: suggestions.url,
+    USERS_URL: addresses.url,
+    JWKS_URL: issuer.jwksUrl,
     SMTP_URL: catcher.url,
     MAIL_FROM: "W2Meet <invites@w2meet.example>",
   });
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([worker?.stop(), suggestions?.stop(), availability?.stop(), users?.stop()]);
+  await Promise.all([worker?.stop(), suggestions?.stop(), availability?.stop(), users?.stop(), addresses?.stop(), issuer?.stop()]);
   await rabbit.removeTopology(queueNames(prefix), retryDelays({ RETRY_BASE_MS: 100, MAX_ATTEMPTS: 5 }));
   await rabbit.close();
   await catcher.close();
@@ -85,14 +98,16 @@ describe("a meeting scheduled through every service", () => {
 
       const accepted = await worker.post(
         { users: team, duration: 120, title: "Analytical engine", notify: true },
-        { "case-id": "e2e-case-1" },
+        { "case-id": "e2e-case-1", ...organizer },
       );
       // Called natively, the links are the worker's own: a client can follow them as they are.
       expect(accepted).toEqual({ task_id: expect.any(String), status: "queued", status_url: `${worker.url}/tasks/${accepted.task_id}` });
 
       const task = await worker.waitForStatus(accepted.task_id, "done");
       expect(task.attempts).toBe(1);
+      expect(task.organizer).toBe("ada@example.com");
       expect(task.result?.suggestion).toEqual({ day: "monday", slot: [10, 12], preference: "first", attendees: team, missing: [] });
+      expect(task.result?.not_notified).toEqual([]);
       expect(await (await fetch(accepted.status_url)).json()).toMatchObject({ task_id: accepted.task_id, status: "done" });
 
       const invite = await fetch(task.result!.invite_url);
@@ -128,11 +143,35 @@ describe("a meeting scheduled through every service", () => {
   );
 
   test(
+    "refuses a task that would mail without a token, and mails only the verified attendees of one with a token",
+    async () => {
+      const body = { users: team, title: "Proven only", notify: true };
+      const refused = await fetch(`${worker.url}/tasks`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(refused.status).toBe(401);
+      addresses.unverify("grace@example.com");
+      try {
+        const accepted = await worker.post(body, organizer);
+        const task = await worker.waitForStatus(accepted.task_id, "done");
+        expect(task.result?.not_notified).toEqual(["grace@example.com"]);
+        const about = (email: string) => catcher.mailsTo(email).filter((mail) => mail.subject === "Proven only");
+        expect(team.map((email) => about(email).length)).toEqual([1, 0, 1]);
+      } finally {
+        addresses.reset();
+      }
+    },
+    FLOW_TEST_MS,
+  );
+
+  test(
     "ends no_slot when the attendees share no free hour",
     async () => {
       await register("early@example.com", { tuesday: [6, 7] });
       await register("late@example.com", { tuesday: [20, 21] });
-      const accepted = await worker.post({ userId1: "early@example.com", userId2: "late@example.com", notify: true });
+      const accepted = await worker.post({ userId1: "early@example.com", userId2: "late@example.com", notify: true }, organizer);
       const task = await worker.waitForStatus(accepted.task_id, "no_slot");
       expect(task.result).toBeUndefined();
       expect((await fetch(`${worker.url}/tasks/${accepted.task_id}/invite.ics`)).status).toBe(404);
@@ -155,8 +194,8 @@ describe("a meeting scheduled through every service", () => {
     "answers the same task for a repeated Idempotency-Key across the whole flow",
     async () => {
       const body = { users: team, title: "Once only", notify: true };
-      const first = await worker.post(body, { "idempotency-key": "e2e-key" });
-      const second = await worker.post(body, { "idempotency-key": "e2e-key" });
+      const first = await worker.post(body, { "idempotency-key": "e2e-key", ...organizer });
+      const second = await worker.post(body, { "idempotency-key": "e2e-key", ...organizer });
       expect(second.task_id).toBe(first.task_id);
       await worker.waitForStatus(first.task_id, "done");
       for (const email of team) expect(catcher.mailsTo(email).filter((mail) => mail.subject === "Once only")).toHaveLength(1);

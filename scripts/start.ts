@@ -29,6 +29,8 @@ if (env.PORT) {
 const ports = Object.fromEntries(await Promise.all(services.map(async (name) => [name, await portOf(name)] as const)));
 // Each caller reaches the others at their ports here, unless told otherwise (USERS_URL=…).
 for (const name of services) env[`${name.toUpperCase()}_URL`] ??= `http://127.0.0.1:${ports[name]}`;
+// Every service verifies tokens with the users service's keys, wherever users listens.
+env.JWKS_URL ??= `${env.USERS_URL}/auth/jwks.json`;
 
 const smtp = env.SMTP_URL ?? "smtp://127.0.0.1:1025";
 if (/^smtps?:/.test(smtp) && !(await reachable(smtp, 500))) {

@@ -1,14 +1,19 @@
-import { corsOf, createService } from "@w2meet/kit";
+import { corsOf, createService, createTokenVerifier, INTERNAL_TAG } from "@w2meet/kit";
 import { databaseDeadline, postgresProblem } from "@w2meet/kit/postgres";
 import type { WorkerClients } from "./clients.ts";
 import type { WorkerConfig } from "./config.ts";
 import { tasksRoutes } from "./tasks/routes.ts";
+import { verificationRoutes } from "./verification/routes.ts";
 
-/** The worker's HTTP side: accept tasks, follow them, read invitations, and report on its dependencies. */
+/**
+ * The worker's HTTP side: accept tasks, follow them, read invitations, take verification mails from the
+ * users service, and report on its dependencies.
+ */
 export function buildWorkerApp(
   config: WorkerConfig,
-  { sql, broker, mailer, logger }: Pick<WorkerClients, "sql" | "broker" | "mailer" | "logger">,
+  { sql, broker, mailer, users, logger }: Pick<WorkerClients, "sql" | "broker" | "mailer" | "users" | "logger">,
 ) {
+  const inTime = databaseDeadline("worker database", config.DATABASE_TIMEOUT_MS);
   return createService({
     name: "worker",
     description:
@@ -17,15 +22,24 @@ export function buildWorkerApp(
     logger,
     cors: corsOf(config),
     mapError: postgresProblem("worker database"),
+    verifyTokens: createTokenVerifier({ keys: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     dependencies: {
       postgres: { required: true, check: () => sql`select 1` },
       // Tasks are still accepted without these: the outbox keeps them until RabbitMQ and SMTP are back.
       rabbitmq: { required: false, check: () => broker.check() },
       smtp: { required: false, cacheMs: 2000, check: () => mailer.verify() },
+      // Invitations wait for it (it says which addresses are verified); nothing else does.
+      users: { required: false, cacheMs: 2000, check: () => users.live() },
       outbox: { required: false, cacheMs: 1000, check: () => checkOutboxBacklog(sql, config.OUTBOX_STALE_SECONDS) },
     },
-    tags: [{ name: "tasks", description: "Scheduling work done in the background" }],
-  }).use(tasksRoutes({ sql, inTime: databaseDeadline("worker database", config.DATABASE_TIMEOUT_MS), publicUrl: config.PUBLIC_URL }));
+    tags: [
+      { name: "tasks", description: "Scheduling work done in the background" },
+      { name: "verification", description: "Verification codes mailed for the users service" },
+      { name: INTERNAL_TAG, description: "Called by other W2Meet services only; not routed by the gateway" },
+    ],
+  })
+    .use(tasksRoutes({ sql, inTime, publicUrl: config.PUBLIC_URL }))
+    .use(verificationRoutes({ sql, inTime }));
 }
 
 /** Reports the outbox backlog; rejects, naming it, when a row has waited longer than `staleSeconds` to be published. */

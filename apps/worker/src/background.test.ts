@@ -14,11 +14,14 @@ describe("a worker with everything up", () => {
   let worker: InProcessWorker;
   let db: WorkerDatabase;
   let rabbit: Rabbit;
+  // The organizer's token: a task with notify needs one.
+  let auth: Record<string, string>;
 
   beforeAll(async () => {
     catcher = await startMailCatcher();
     setup = await startIsolatedWorker({ smtpUrl: catcher.url });
     ({ worker, db, rabbit } = setup);
+    auth = await setup.bearer("organizer@example.com");
   });
   afterAll(async () => {
     await setup.tearDown();
@@ -27,9 +30,13 @@ describe("a worker with everything up", () => {
 
   test("takes a task from 202 to done, stores the suggestion and mails each attendee one invitation", async () => {
     const before = new Date();
-    const accepted = await worker.post({ users: trio, title: "Planning", notify: true }, { "case-id": "case-happy-1" });
+    const accepted = await worker.post({ users: trio, title: "Planning", notify: true }, { "case-id": "case-happy-1", ...auth });
     const task = await worker.waitForStatus(accepted.task_id, "done");
-    expect(task).toMatchObject({ attempts: 1, result: { suggestion: { day: SLOT.day, slot: [10, 11] } } });
+    expect(task).toMatchObject({
+      attempts: 1,
+      organizer: "organizer@example.com",
+      result: { suggestion: { day: SLOT.day, slot: [10, 11] }, not_notified: [] },
+    });
     expect(task.result?.invite_url).toBe(`http://localhost/tasks/${accepted.task_id}/invite.ics`);
     expect(task.error).toBeUndefined();
 
@@ -73,7 +80,7 @@ describe("a worker with everything up", () => {
   test("ends no_slot, with no invitation and no mail, when nothing fits", async () => {
     setup.stub.answerWith(() => ({ status: 200, body: { suggestions: [] } }));
     try {
-      const accepted = await worker.post({ users: ["nobody@example.com", "never@example.com"], notify: true });
+      const accepted = await worker.post({ users: ["nobody@example.com", "never@example.com"], notify: true }, auth);
       const task = await worker.waitForStatus(accepted.task_id, "no_slot");
       expect(task.result).toBeUndefined();
       expect((await worker.get(`/tasks/${accepted.task_id}/invite.ics`)).status).toBe(404);
@@ -100,8 +107,8 @@ describe("a worker with everything up", () => {
 
   test("publishes one message and runs once for one Idempotency-Key asked twice", async () => {
     const body = { users: trio, title: "Once", notify: true };
-    const first = await worker.post(body, { "idempotency-key": "flow-key-1" });
-    const second = await worker.post(body, { "idempotency-key": "flow-key-1" });
+    const first = await worker.post(body, { "idempotency-key": "flow-key-1", ...auth });
+    const second = await worker.post(body, { "idempotency-key": "flow-key-1", ...auth });
     expect(second.task_id).toBe(first.task_id);
     await worker.waitForStatus(first.task_id, "done");
     const published = worker.logs().filter((line) => line.msg === "task message published" && line.task_id === first.task_id);
@@ -110,7 +117,7 @@ describe("a worker with everything up", () => {
   });
 
   test("acks a redelivered message of a finished task without a second attempt or mail", async () => {
-    const accepted = await worker.post({ users: trio, title: "Redelivered", notify: true }, { "case-id": "case-dup-1" });
+    const accepted = await worker.post({ users: trio, title: "Redelivered", notify: true }, { "case-id": "case-dup-1", ...auth });
     await worker.waitForStatus(accepted.task_id, "done");
     await rabbit.publish(worker.names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify({ task_id: accepted.task_id })), {
       "case-id": "case-dup-1",
@@ -123,7 +130,7 @@ describe("a worker with everything up", () => {
   });
 
   test("mails once when two deliveries of one task arrive together", async () => {
-    const accepted = await worker.post({ users: trio, title: "Twins", notify: true });
+    const accepted = await worker.post({ users: trio, title: "Twins", notify: true }, auth);
     await rabbit.publish(worker.names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify({ task_id: accepted.task_id })));
     await worker.waitForStatus(accepted.task_id, "done");
     await waitFor(
@@ -174,10 +181,53 @@ describe("a worker with everything up", () => {
     await worker.waitForStatus(accepted.task_id, "done");
   });
 
+  test("mails only the attendees with a verified address, one mail each, and lists the others in not_notified in attendee order", async () => {
+    setup.users.unverify("grace@example.com");
+    setup.users.forget("alan@example.com");
+    try {
+      const team = ["alan@example.com", "ada@example.com", "grace@example.com", "edsger@example.com"];
+      const accepted = await worker.post({ users: team, title: "Verified only", notify: true }, { "case-id": "case-verified", ...auth });
+      const task = await worker.waitForStatus(accepted.task_id, "done");
+      expect(task.result?.not_notified).toEqual(["alan@example.com", "grace@example.com"]);
+      const about = (email: string) => catcher.mailsTo(email).filter((mail) => mail.subject === "Verified only");
+      for (const email of ["ada@example.com", "edsger@example.com"]) expect(about(email)).toHaveLength(1);
+      for (const email of ["alan@example.com", "grace@example.com"]) expect(about(email)).toHaveLength(0);
+      // The invitation itself still names the whole group.
+      expect(attendeesOf(eventsOf(await (await worker.get(`/tasks/${accepted.task_id}/invite.ics`)).text())[0]!)).toEqual(team);
+      // One question to the users service for the whole group, with the request's case id.
+      expect(setup.users.calls.filter((call) => call.caseId === "case-verified")).toEqual([
+        { caseId: "case-verified", users: team.join(",") },
+      ]);
+    } finally {
+      setup.users.reset();
+    }
+  });
+
+  test("asks the users service nothing and lists no not_notified for a task without notify", async () => {
+    const accepted = await worker.post({ users: trio }, { "case-id": "case-quiet" });
+    const task = await worker.waitForStatus(accepted.task_id, "done");
+    expect(task.result).toBeDefined();
+    expect(task.result).not.toHaveProperty("not_notified");
+    expect(task.organizer).toBeNull();
+    expect(setup.users.calls.filter((call) => call.caseId === "case-quiet")).toHaveLength(0);
+  });
+
+  test("ends done with no mail at all when no attendee's address is verified", async () => {
+    setup.users.unverify(...trio);
+    try {
+      const accepted = await worker.post({ users: trio, title: "Nobody proven", notify: true }, auth);
+      const task = await worker.waitForStatus(accepted.task_id, "done");
+      expect(task.result?.not_notified).toEqual(trio);
+      for (const email of trio) expect(catcher.mailsTo(email).filter((mail) => mail.subject === "Nobody proven")).toHaveLength(0);
+    } finally {
+      setup.users.reset();
+    }
+  });
+
   test("reports healthy with RabbitMQ, SMTP and an empty outbox", async () => {
     const health = await worker.health();
     expect(health.status).toBe("healthy");
-    expect(Object.keys(health.dependencies).sort()).toEqual(["outbox", "postgres", "rabbitmq", "smtp"]);
+    expect(Object.keys(health.dependencies).sort()).toEqual(["outbox", "postgres", "rabbitmq", "smtp", "users"]);
     expect(health.dependencies.outbox?.detail).toBe("0 unsent messages; the oldest has waited 0.0 s");
     expect((await db.sql`select count(*)::int as n from outbox where sent_at is null`)[0]!.n).toBe(0);
   });

@@ -1,32 +1,50 @@
 import type { WorkerClients } from "./clients.ts";
-import { retryDelayMs, type WorkerConfig } from "./config.ts";
+import { retryDelayMs, VERIFICATION_PREFETCH, type WorkerConfig } from "./config.ts";
 import { createOutboxRelay } from "./outbox/relay.ts";
-import { createTaskConsumer } from "./queue/consumer.ts";
+import { createConsumer, decodeTaskMessage, decodeVerificationMessage } from "./queue/consumer.ts";
 import { runTask } from "./tasks/run.ts";
+import { sendVerificationMail } from "./verification/send.ts";
 
 /**
- * Starts the worker's background half next to its HTTP API: the outbox relay and the task consumer on
- * one supervised RabbitMQ connection. `stop` lets the deliveries under way finish (up to `timeoutMs`),
- * then closes the channels and the connection.
+ * Starts the worker's background half next to its HTTP API: the outbox relay, the task consumer and the
+ * verification mail consumer (each on its own queue and channel) on one supervised RabbitMQ connection.
+ * `stop` lets the deliveries under way finish (up to `timeoutMs`), then closes the channels and the connection.
  */
 export async function startBackgroundWork(config: WorkerConfig, clients: WorkerClients) {
-  const { sql, broker, names, logger } = clients;
-  const runDeps = { sql, suggestions: clients.suggestions, mailer: clients.mailer, maxAttempts: config.MAX_ATTEMPTS };
-  const consumer = createTaskConsumer({
-    broker,
-    names,
-    logger,
-    prefetch: config.PREFETCH,
-    run: (taskId, caseId, log) => runTask(runDeps, taskId, caseId, log),
-    retryDelayMs: (attempt) => retryDelayMs(config, attempt),
-  });
+  const { sql, broker, names, logger, mailer } = clients;
+  const runDeps = { sql, suggestions: clients.suggestions, users: clients.users, mailer, maxAttempts: config.MAX_ATTEMPTS };
+  const retry = (attempt: number) => retryDelayMs(config, attempt);
+  const consumers = [
+    createConsumer({
+      broker,
+      lane: names,
+      logger,
+      label: "task",
+      prefetch: config.PREFETCH,
+      decode: decodeTaskMessage,
+      fieldsOf: (message) => ({ task_id: message.task_id }),
+      run: (message, caseId, log) => runTask(runDeps, message.task_id, caseId, log),
+      retryDelayMs: retry,
+    }),
+    createConsumer({
+      broker,
+      lane: names.verification,
+      logger,
+      label: "verification mail",
+      prefetch: VERIFICATION_PREFETCH,
+      decode: decodeVerificationMessage,
+      fieldsOf: (message) => ({ mail_id: message.mail_id }),
+      run: (message, _caseId, log) => sendVerificationMail({ sql, mailer, maxAttempts: config.MAX_ATTEMPTS }, message.mail_id, log),
+      retryDelayMs: retry,
+    }),
+  ];
   const relay = createOutboxRelay({ sql, broker, names, pollMs: config.OUTBOX_POLL_MS, logger });
   await relay.start();
   broker.start();
   return {
     relay,
     async stop(timeoutMs: number): Promise<void> {
-      await consumer.stop(timeoutMs);
+      await Promise.all(consumers.map((consumer) => consumer.stop(timeoutMs)));
       await relay.stop();
       await broker.close();
     },

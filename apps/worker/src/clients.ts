@@ -11,6 +11,7 @@ export function createWorkerClients(config: WorkerConfig, logger: Logger) {
   return {
     sql: createSql(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE, timeoutMs: config.DATABASE_TIMEOUT_MS }),
     suggestions: createServiceClient({ name: "suggestions", baseUrl: config.SUGGESTIONS_URL, timeoutMs: config.SUGGESTIONS_TIMEOUT_MS }),
+    users: createServiceClient({ name: "users", baseUrl: config.USERS_URL, timeoutMs: config.USERS_TIMEOUT_MS }),
     mailer: createMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.SMTP_TIMEOUT_MS }),
     broker: createBroker({ url: config.AMQP_URL, logger, declare: (channel) => declareTopology(channel, names, retryDelays(config)) }),
     names,

@@ -9,6 +9,11 @@ test("defaults every setting to the local servers and the contract's values", ()
     AMQP_URL: "amqp://guest:guest@127.0.0.1:5672",
     SMTP_URL: "smtp://127.0.0.1:1025",
     SUGGESTIONS_URL: "http://127.0.0.1:3003",
+    USERS_URL: "http://127.0.0.1:3001",
+    USERS_TIMEOUT_MS: 2000,
+    JWKS_URL: "http://127.0.0.1:3001/auth/jwks.json",
+    JWT_ISSUER: "w2meet-users",
+    JWT_AUDIENCE: "w2meet",
     QUEUE_PREFIX: "w2meet",
     MAX_ATTEMPTS: 5,
     PUBLIC_URL: "",
@@ -21,6 +26,9 @@ test.each([
   ["DATABASE_URL", "mysql://db/w2meet"],
   ["DATABASE_ADMIN_URL", "db:5432/postgres"],
   ["SUGGESTIONS_URL", "suggestions:3003"],
+  ["USERS_URL", "users:3001"],
+  ["USERS_TIMEOUT_MS", "soon"],
+  ["JWKS_URL", "not a url"],
   ["QUEUE_PREFIX", "has spaces"],
   ["PREFETCH", "0"],
   ["MAX_ATTEMPTS", "five"],
@@ -36,8 +44,10 @@ test("takes an empty DATABASE_ADMIN_URL: create nothing at start-up", () => {
   expect(loadWorkerConfig({ DATABASE_ADMIN_URL: "" }).DATABASE_ADMIN_URL).toBe("");
 });
 
-test("refuses a prefetch that would take every database connection", () => {
+test("refuses a prefetch that would take every database connection, the verification mails' included", () => {
   expect(() => loadWorkerConfig({ PREFETCH: "16", DATABASE_POOL_SIZE: "16" })).toThrow("PREFETCH");
+  expect(() => loadWorkerConfig({ PREFETCH: "14", DATABASE_POOL_SIZE: "16" })).toThrow("PREFETCH");
+  expect(loadWorkerConfig({ PREFETCH: "13", DATABASE_POOL_SIZE: "16" }).PREFETCH).toBe(13);
 });
 
 test("doubles the retry delay after each failed attempt, one delay per retry", () => {

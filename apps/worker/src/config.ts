@@ -1,5 +1,14 @@
 import { Type } from "@sinclair/typebox";
-import { commonSettings, databaseSettings, ConfigError, loadConfig, portSetting, timeoutSetting, urlSetting } from "@w2meet/kit";
+import {
+  authSettings,
+  commonSettings,
+  databaseSettings,
+  ConfigError,
+  loadConfig,
+  portSetting,
+  timeoutSetting,
+  urlSetting,
+} from "@w2meet/kit";
 
 /** Settings of the worker, read once from the environment. */
 export const WorkerConfig = Type.Object({
@@ -42,20 +51,33 @@ export const WorkerConfig = Type.Object({
   SUGGESTIONS_URL: urlSetting(["http", "https"], "http://127.0.0.1:3003"),
   // Longer than suggestions' own wait for availability (2.5 s), so its answer, naming what failed, arrives first.
   SUGGESTIONS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 3000 }),
+  USERS_URL: urlSetting(["http", "https"], "http://127.0.0.1:3001", "Base URL of the users service: which addresses are verified"),
+  // Longer than the users service's own database deadline (1.5 s), so its 503 arrives before this gives up.
+  USERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000, description: "Longest wait for the users service" }),
   PUBLIC_URL: Type.String({
     pattern: "^(https?://[^\\s]+)?$",
     default: "",
     description: "Public origin of the gateway for status_url and invite_url; when empty, the origin the request came in at",
   }),
   ...commonSettings,
+  ...authSettings,
 });
+
+/** Verification mails a worker handles at once (a low volume, kept apart from the tasks' PREFETCH). */
+export const VERIFICATION_PREFETCH = 2;
 
 /** Reads the worker's settings; a malformed one throws a ConfigError naming it. */
 export function loadWorkerConfig(env?: Record<string, string | undefined>) {
   const config = loadConfig(WorkerConfig, env);
-  // Each message in flight holds a database connection (its task lock) until it is settled.
-  if (config.PREFETCH >= config.DATABASE_POOL_SIZE) {
-    throw new ConfigError("PREFETCH", `must be below DATABASE_POOL_SIZE (${config.DATABASE_POOL_SIZE})`, config.PREFETCH);
+  // Each message in flight holds a database connection (its lock) until it is settled: the tasks' and the
+  // verification mails' together must leave one for the HTTP side.
+  const limit = config.DATABASE_POOL_SIZE - VERIFICATION_PREFETCH;
+  if (config.PREFETCH >= limit) {
+    throw new ConfigError(
+      "PREFETCH",
+      `must be below DATABASE_POOL_SIZE (${config.DATABASE_POOL_SIZE}) less the ${VERIFICATION_PREFETCH} verification mails in flight`,
+      config.PREFETCH,
+    );
   }
   return config;
 }

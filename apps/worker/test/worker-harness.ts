@@ -1,12 +1,13 @@
 import type { Health, Task, TaskAccepted } from "@w2meet/contracts";
 import { createLogger } from "@w2meet/kit";
-import { closedPortUrl, jsonRequest, waitFor, bodyOf, openRabbit, TEST_AMQP_URL, uniquePrefix } from "@w2meet/testing";
+import { closedPortUrl, jsonRequest, waitFor, bodyOf, openRabbit, startTestIssuer, TEST_AMQP_URL, uniquePrefix } from "@w2meet/testing";
 import { buildWorkerApp } from "../src/app.ts";
 import { startBackgroundWork } from "../src/background.ts";
 import { createWorkerClients } from "../src/clients.ts";
 import { loadWorkerConfig, retryDelays } from "../src/config.ts";
 import { createWorkerDatabase } from "./database.ts";
 import { startSuggestionsStub } from "./suggestions-stub.ts";
+import { startUsersStub } from "./users-stub.ts";
 
 /**
  * The whole worker (HTTP API, relay and consumer) in the test process, against real Postgres and
@@ -37,6 +38,8 @@ async function startWorkerInProcess(env: Record<string, string>) {
       if (response.status !== 202) throw new Error(`POST /tasks answered ${response.status}: ${await response.text()}`);
       return bodyOf<TaskAccepted>(response);
     },
+    /** Any request to the worker's HTTP side. */
+    handle: (request: Request) => app.handle(request),
     get: (path: string) => app.handle(jsonRequest("GET", path)),
     task: async (taskId: string) => bodyOf<Task>(await app.handle(jsonRequest("GET", `/tasks/${taskId}`))),
     health: async () => bodyOf<Health>(await app.handle(jsonRequest("GET", "/health"))),
@@ -61,17 +64,24 @@ async function startWorkerInProcess(env: Record<string, string>) {
 export type InProcessWorker = Awaited<ReturnType<typeof startWorkerInProcess>>;
 
 /**
- * A worker in this process with everything of its own: database, queue prefix and suggestions stub;
+ * A worker in this process with everything of its own: database, queue prefix, suggestions stub, and a
+ * stand-in users service (the keys of its tokens, and its address check: everyone verified unless told);
  * SMTP at `smtpUrl` (a closed port by default). `tearDown` removes it all.
  */
-export async function startIsolatedWorker(options: { suggestionsUrl?: string; smtpUrl?: string; env?: Record<string, string> } = {}) {
+export async function startIsolatedWorker(
+  options: { suggestionsUrl?: string; usersUrl?: string; smtpUrl?: string; env?: Record<string, string> } = {},
+) {
   const db = await createWorkerDatabase();
   const stub = startSuggestionsStub();
+  const users = startUsersStub();
+  const issuer = await startTestIssuer();
   const rabbit = await openRabbit();
   const worker = await startWorkerInProcess({
     DATABASE_URL: db.url,
     QUEUE_PREFIX: uniquePrefix("flow"),
     SUGGESTIONS_URL: options.suggestionsUrl ?? stub.url,
+    USERS_URL: options.usersUrl ?? users.url,
+    JWKS_URL: issuer.jwksUrl,
     SMTP_URL: options.smtpUrl ?? closedPortUrl("smtp"),
     ...options.env,
   });
@@ -79,13 +89,21 @@ export async function startIsolatedWorker(options: { suggestionsUrl?: string; sm
   return {
     db,
     stub,
+    users,
+    issuer,
     rabbit,
     worker,
+    /** An Authorization header with a token for `email` (a person's, unless a role is given). */
+    bearer: async (email = "organizer@example.com", role?: "admin" | "service") => ({
+      authorization: `Bearer ${await issuer.token(email, role ? { role } : {})}`,
+    }),
     async tearDown() {
       await worker.stop();
       await rabbit.removeTopology(worker.names, worker.retryDelays);
       await rabbit.close();
       stub.stop();
+      await users.stop();
+      await issuer.stop();
       await db.drop();
     },
   };

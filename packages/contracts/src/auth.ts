@@ -1,4 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
+import { IdempotencyKey } from "./tasks.ts";
 import { Email } from "./users.ts";
 
 /** Body of `POST /auth/token`. */
@@ -51,6 +52,34 @@ export const VerificationMail = Type.Object(
   { additionalProperties: false },
 );
 export type VerificationMail = Static<typeof VerificationMail>;
+
+/** Headers of the worker's `POST /verification-mails`: the `Idempotency-Key` is required, so a retried call never mails twice. */
+export const VerificationMailHeaders = Type.Object({ "idempotency-key": IdempotencyKey });
+
+/** Where a verification mail is: queued → sending → sent, expired (not sent: its code expired first) or failed. */
+const VerificationMailStatus = Type.Union([
+  Type.Literal("queued"),
+  Type.Literal("sending"),
+  Type.Literal("sent"),
+  Type.Literal("expired"),
+  Type.Literal("failed"),
+]);
+
+/** Answer of the worker's `POST /verification-mails` (202): the mail is stored and on its way. */
+export const VerificationMailAccepted = Type.Object({
+  mail_id: Type.String({ format: "uuid" }),
+  status: VerificationMailStatus,
+});
+export type VerificationMailAccepted = Static<typeof VerificationMailAccepted>;
+
+/**
+ * The body of a verification mail message on RabbitMQ (`message_id` = mail id, `case-id` header).
+ * Checked with `Value.Check` by the consumer, so the id is a pattern rather than a format.
+ */
+export const VerificationMailMessage = Type.Object({
+  mail_id: Type.String({ pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }),
+});
+export type VerificationMailMessage = Static<typeof VerificationMailMessage>;
 
 /** The users service's public keys, as JSON Web Keys (RFC 7517). */
 export const Jwks = Type.Object({

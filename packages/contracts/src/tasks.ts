@@ -40,12 +40,16 @@ export const CreateTask = Type.Object(
 );
 export type CreateTask = Static<typeof CreateTask>;
 
-/** Headers of `POST /tasks`: an `Idempotency-Key` makes a retried request return the task it made first. */
-export const CreateTaskHeaders = Type.Object({
-  "idempotency-key": Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7E]+$", description: "1–255 visible ASCII characters" }),
-  ),
+/** An `Idempotency-Key` header: a retried request with the same key answers what the first one made. */
+export const IdempotencyKey = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: "^[\\x21-\\x7E]+$",
+  description: "1–255 visible ASCII characters",
 });
+
+/** Headers of `POST /tasks`: an `Idempotency-Key` makes a retried request return the task it made first. */
+export const CreateTaskHeaders = Type.Object({ "idempotency-key": Type.Optional(IdempotencyKey) });
 
 /** Answer of `POST /tasks` (202). */
 export const TaskAccepted = Type.Object({

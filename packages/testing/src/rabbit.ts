@@ -1,14 +1,11 @@
 import amqp, { type GetMessage } from "amqplib";
 import { TEST_AMQP_URL } from "./servers.ts";
 
-/** The worker's exchange and queue names of one prefix, as its topology names them. */
-type QueueNames = {
-  exchange: string;
-  queue: string;
-  deadLetterExchange: string;
-  deadLetterQueue: string;
-  retryQueue: (delayMs: number) => string;
-};
+/** One lane of the worker's topology: a queue, its delay queues and its dead letters. */
+type Lane = { queue: string; deadLetterExchange: string; deadLetterQueue: string; retryQueue: (delayMs: number) => string };
+
+/** The worker's exchange and queue names of one prefix, as its topology names them: the tasks' lane and the verification mails'. */
+type QueueNames = Lane & { exchange: string; verification?: Lane };
 
 /** How every queue and exchange a test or benchmark run declares begins, so leftovers can be swept. */
 export const TEST_TOPOLOGY_PREFIX = "w2meet-test-";
@@ -40,11 +37,13 @@ export async function openRabbit() {
     },
     /** Deletes the exchanges and queues of a test prefix. */
     async removeTopology(names: QueueNames, retryDelaysMs: readonly number[]) {
-      for (const queue of [names.queue, names.deadLetterQueue, ...new Set(retryDelaysMs.map(names.retryQueue))]) {
-        await channel.deleteQueue(queue).catch(() => undefined);
+      for (const lane of [names, ...(names.verification ? [names.verification] : [])]) {
+        for (const queue of [lane.queue, lane.deadLetterQueue, ...new Set(retryDelaysMs.map(lane.retryQueue))]) {
+          await channel.deleteQueue(queue).catch(() => undefined);
+        }
+        await channel.deleteExchange(lane.deadLetterExchange).catch(() => undefined);
       }
       await channel.deleteExchange(names.exchange).catch(() => undefined);
-      await channel.deleteExchange(names.deadLetterExchange).catch(() => undefined);
     },
     close: () => connection.close().catch(() => undefined),
   };

@@ -33,3 +33,4 @@ export async function startTestIssuer(kid = `test-${crypto.randomUUID().slice(0,
     stop: () => server.stop(true),
   };
 }
+export type TestIssuer = Awaited<ReturnType<typeof startTestIssuer>>;

@@ -24,18 +24,18 @@ export class MailError extends Error {
 // nodemailer's codes for a server it could not talk to at all.
 const UNREACHABLE = new Set(["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "ECONNREFUSED"]);
 
-function mailError(to: string, smtp: string, error: unknown): MailError {
+function mailError(what: string, to: string, smtp: string, error: unknown): MailError {
   const { code, responseCode } = (error ?? {}) as { code?: string; responseCode?: number };
   const words = responseCode
-    ? `The mail server refused the invitation to ${to} (${responseCode})`
+    ? `The mail server refused the ${what} to ${to} (${responseCode})`
     : code && UNREACHABLE.has(code)
       ? "The mail server could not be reached"
-      : `The mail server did not take the invitation to ${to}`;
+      : `The mail server did not take the ${what} to ${to}`;
   return new MailError(words, { smtp, error: error instanceof Error ? error.message : String(error) });
 }
 
-/** One invitation mail to one attendee. */
-export type InvitationMail = { to: string; subject: string; text: string; ics: string; messageId: string };
+/** One mail to one address: an invitation (with its `ics`) or a plain-text mail. */
+type Mail = { to: string; subject: string; text: string; ics?: string; messageId: string };
 
 /**
  * Sends invitation mails through the SMTP server of `SMTP_URL`, over a small pool of connections; or,
@@ -64,10 +64,10 @@ export function createMailer(options: { url: string; from: string; timeoutMs: nu
     organizer,
     /**
      * Resolves once the server accepted the mail (250), or once it is written to the folder (with the
-     * file's path: one per attendee and task, so a second copy overwrites the first); rejects with a
+     * file's path: one per address and Message-ID, so a second copy overwrites the first); rejects with a
      * MailError otherwise.
      */
-    async send(mail: InvitationMail): Promise<{ path?: string }> {
+    async send(mail: Mail): Promise<{ path?: string }> {
       try {
         const sent = await transport.sendMail({
           from: options.from,
@@ -76,7 +76,7 @@ export function createMailer(options: { url: string; from: string; timeoutMs: nu
           text: mail.text,
           messageId: mail.messageId,
           // Sent as the text/calendar; method=REQUEST alternative calendar clients act on, plus an invite.ics file.
-          icalEvent: { method: "REQUEST", filename: "invite.ics", content: mail.ics },
+          ...(mail.ics !== undefined && { icalEvent: { method: "REQUEST", filename: "invite.ics", content: mail.ics } }),
         });
         if (!folder) return {};
         const path = join(folder, `${mail.to}-${mail.messageId.slice(1).split(".")[0]}.eml`);
@@ -84,7 +84,7 @@ export function createMailer(options: { url: string; from: string; timeoutMs: nu
         await Bun.write(path, (sent as { message: Buffer }).message);
         return { path };
       } catch (error) {
-        throw mailError(mail.to, where, error);
+        throw mailError(mail.ics === undefined ? "mail" : "invitation", mail.to, where, error);
       }
     },
     /** Resolves when the SMTP server answers a connection (or the folder can be written); for health checks. */

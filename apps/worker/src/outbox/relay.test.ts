@@ -6,6 +6,7 @@ import { createWorkerDatabase, type WorkerDatabase } from "../../test/database.t
 import { createBroker } from "../queue/connection.ts";
 import { declareTopology, queueNames } from "../queue/topology.ts";
 import { createTask } from "../tasks/service.ts";
+import { acceptVerificationMail } from "../verification/service.ts";
 import { createOutboxRelay } from "./relay.ts";
 
 const logger = createLogger({ service: "worker", level: "error" });
@@ -23,7 +24,8 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const relay of running.splice(0)) await relay.stop();
   await rabbit.channel.purgeQueue(names.queue).catch(() => undefined);
-  await db.sql`truncate tasks cascade`;
+  await rabbit.channel.purgeQueue(names.verification.queue).catch(() => undefined);
+  await db.sql`truncate tasks, verification_mails cascade`;
 });
 
 afterAll(async () => {
@@ -53,7 +55,7 @@ const acceptTasks = (count: number) =>
       createTask(
         { sql: db.sql, inTime: databaseDeadline("worker database", 5000) },
         { users: [`a${i}@example.com`, `b${i}@example.com`] },
-        { caseId: `case-${i}`, apiBase: "" },
+        { organizer: null, caseId: `case-${i}`, apiBase: "" },
       ),
     ),
   );
@@ -93,4 +95,20 @@ test("leaves rows unsent while RabbitMQ cannot be reached, and a relay that can 
   await startRelay();
   await waitFor(async () => (await unsent()) === 0, { what: "the reachable relay to publish" });
   await waitFor(async () => (await rabbit.depth(names.queue)) === 3);
+});
+
+test("publishes a verification mail's message to the verification mails' queue, and a task's to the tasks'", async () => {
+  const deps = { sql: db.sql, inTime: databaseDeadline("worker database", 5000) };
+  const mail = { email: "ada@example.com", code: "123456", expires_at: new Date(Date.now() + 600_000).toISOString() };
+  const accepted = await acceptVerificationMail(deps, mail, { caseId: "case-mail", idempotencyKey: "relay-mail-1" });
+  const [task] = await acceptTasks(1);
+  await startRelay();
+  await waitFor(async () => (await unsent()) === 0, { what: "the outbox to drain" });
+  await waitFor(async () => (await rabbit.depth(names.verification.queue)) === 1 && (await rabbit.depth(names.queue)) === 1);
+  const [message] = await rabbit.takeAll(names.verification.queue);
+  expect(JSON.parse(message!.content.toString())).toEqual({ mail_id: accepted.mail_id });
+  expect(message!.properties.messageId).toBe(accepted.mail_id);
+  expect(String(message!.properties.headers?.["case-id"])).toBe("case-mail");
+  const [taskMessage] = await rabbit.takeAll(names.queue);
+  expect(taskMessage!.properties.messageId).toBe(task!.task_id);
 });

@@ -1,7 +1,7 @@
 import { CASE_ID_HEADER, errorFields, withTimeout, type Logger } from "@w2meet/kit";
 import type { Sql } from "@w2meet/kit/postgres";
 import type { Broker } from "../queue/connection.ts";
-import { TASK_ROUTING_KEY, type QueueNames } from "../queue/topology.ts";
+import type { QueueNames } from "../queue/topology.ts";
 
 /** The channel the outbox trigger notifies on commit. */
 const OUTBOX_CHANNEL = "worker_outbox";
@@ -9,10 +9,12 @@ const BATCH_SIZE = 100;
 // A broker that neither confirms nor drops the connection must not hold the claimed rows forever.
 const CONFIRM_TIMEOUT_MS = 10_000;
 
-type OutboxRow = { id: string; task_id: string; case_id: string; message: unknown };
+// A row carries a task's message or a verification mail's: `task_id` or `verification_id` is set.
+type OutboxRow = { id: string; task_id: string | null; verification_id: string | null; case_id: string; message: unknown };
 
 /**
- * Publishes the outbox to RabbitMQ. Rows are claimed with FOR UPDATE SKIP LOCKED (several replicas may
+ * Publishes the outbox to RabbitMQ: a task's message with the tasks' routing key, a verification mail's
+ * with theirs, to the one exchange. Rows are claimed with FOR UPDATE SKIP LOCKED (several replicas may
  * relay at once without sending a row twice), published on the confirm channel, and marked sent in the
  * same transaction only after the broker confirmed every one of them. It wakes on LISTEN/NOTIFY, on
  * every (re)connection to RabbitMQ, and on a timer, so a missed notification only delays a message.
@@ -29,24 +31,32 @@ export function createOutboxRelay(deps: { sql: Sql; broker: Broker; names: Queue
   const publishBatch = () =>
     sql.begin(async (tx) => {
       const rows = await tx<OutboxRow[]>`
-        select id, task_id, case_id, message from outbox
+        select id, task_id, verification_id, case_id, message from outbox
         where sent_at is null order by id limit ${BATCH_SIZE}
         for update skip locked`;
       if (!rows.length) return 0;
       const confirmed = Promise.all(
         rows.map((row) =>
-          broker.publish(names.exchange, TASK_ROUTING_KEY, Buffer.from(JSON.stringify(row.message)), {
-            persistent: true,
-            contentType: "application/json",
-            messageId: row.task_id,
-            timestamp: Math.floor(Date.now() / 1000),
-            headers: { [CASE_ID_HEADER]: row.case_id },
-          }),
+          broker.publish(
+            names.exchange,
+            row.task_id ? names.routingKey : names.verification.routingKey,
+            Buffer.from(JSON.stringify(row.message)),
+            {
+              persistent: true,
+              contentType: "application/json",
+              messageId: (row.task_id ?? row.verification_id)!,
+              timestamp: Math.floor(Date.now() / 1000),
+              headers: { [CASE_ID_HEADER]: row.case_id },
+            },
+          ),
         ),
       );
       await withTimeout(confirmed, CONFIRM_TIMEOUT_MS, `RabbitMQ did not confirm within ${CONFIRM_TIMEOUT_MS} ms`);
       await tx`update outbox set sent_at = now() where id = any(${rows.map((row) => row.id)}::bigint[])`;
-      for (const row of rows) logger.debug("task message published", { case_id: row.case_id, task_id: row.task_id });
+      for (const row of rows) {
+        if (row.task_id) logger.debug("task message published", { case_id: row.case_id, task_id: row.task_id });
+        else logger.debug("verification mail message published", { case_id: row.case_id, mail_id: row.verification_id });
+      }
       return rows.length;
     });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { decodeTaskMessage } from "./consumer.ts";
+import { decodeTaskMessage, decodeVerificationMessage } from "./consumer.ts";
 
 describe("decodeTaskMessage", () => {
   test("reads a task message", () => {
@@ -16,5 +16,19 @@ describe("decodeTaskMessage", () => {
     expect("poison" in decoded && decoded.poison).toContain("/task_id");
     expect(decodeTaskMessage(Buffer.from("[1,2]"))).toHaveProperty("poison");
     expect(decodeTaskMessage(Buffer.from("null"))).toHaveProperty("poison");
+  });
+});
+
+describe("decodeVerificationMessage", () => {
+  test("reads a verification mail message", () => {
+    const mailId = crypto.randomUUID();
+    expect(decodeVerificationMessage(Buffer.from(JSON.stringify({ mail_id: mailId })))).toEqual({ message: { mail_id: mailId } });
+  });
+
+  test("calls a task message, or any other shape, poison, naming what is wrong", () => {
+    const decoded = decodeVerificationMessage(Buffer.from(JSON.stringify({ task_id: crypto.randomUUID() })));
+    expect("poison" in decoded && decoded.poison).toContain("not a verification mail message");
+    expect(decodeVerificationMessage(Buffer.from("{"))).toEqual({ poison: "the body is not JSON" });
+    expect(decodeTaskMessage(Buffer.from(JSON.stringify({ mail_id: crypto.randomUUID() })))).toHaveProperty("poison");
   });
 });

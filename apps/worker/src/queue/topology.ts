@@ -2,24 +2,48 @@ import type { Channel } from "amqplib";
 
 /** The routing key of task messages on the tasks exchange. */
 export const TASK_ROUTING_KEY = "task";
+/** The routing key of verification mail messages on the same exchange. */
+export const VERIFICATION_ROUTING_KEY = "verification-mail";
 
 // A message whose deliveries keep ending without an ack (its consumer crashed or lost the connection)
 // is dead-lettered after this many; retries are new messages, so they do not count against it.
 const DELIVERY_LIMIT = 10;
 
-/** The names of the worker's exchanges and queues, all under one prefix so that runs can be kept apart. */
+/** One kind of message's way through the broker: its queue, its delay queues and its dead letters. */
+export type Lane = {
+  /** Quorum queue the consumers read. */
+  queue: string;
+  /** Routing key that leads to it from the exchange. */
+  routingKey: string;
+  /** Fanout exchange the queue dead-letters to. */
+  deadLetterExchange: string;
+  /** Durable queue of dead-lettered messages: poison, or the last attempt of a failed one. */
+  deadLetterQueue: string;
+  /** Queue where a retried message waits `delayMs` before it goes back to the exchange. */
+  retryQueue: (delayMs: number) => string;
+};
+
+/**
+ * The names of the worker's exchanges and queues, all under one prefix so that runs can be kept apart.
+ * Tasks and verification mails share the direct exchange and each have a lane of their own, so a
+ * verification code never waits behind a backlog of tasks, and each kind's dead letters stay apart.
+ */
 export function queueNames(prefix: string) {
   return {
-    /** Direct exchange the relay publishes task messages to. */
+    /** Direct exchange the relay publishes every message to. */
     exchange: `${prefix}.tasks`,
-    /** Quorum queue the consumers read. */
     queue: `${prefix}.tasks`,
-    /** Fanout exchange the tasks queue dead-letters to. */
+    routingKey: TASK_ROUTING_KEY,
     deadLetterExchange: `${prefix}.dlx`,
-    /** Durable queue of dead-lettered task messages: poison, or the last attempt of a failed task. */
     deadLetterQueue: `${prefix}.tasks.dlq`,
-    /** Queue where a retried message waits `delayMs` before it goes back to the tasks exchange. */
     retryQueue: (delayMs: number) => `${prefix}.retry.${delayMs}`,
+    verification: {
+      queue: `${prefix}.verification-mails`,
+      routingKey: VERIFICATION_ROUTING_KEY,
+      deadLetterExchange: `${prefix}.verification-mails.dlx`,
+      deadLetterQueue: `${prefix}.verification-mails.dlq`,
+      retryQueue: (delayMs: number) => `${prefix}.verification-mails.retry.${delayMs}`,
+    } satisfies Lane,
   };
 }
 export type QueueNames = ReturnType<typeof queueNames>;
@@ -29,36 +53,41 @@ export type QueueNames = ReturnType<typeof queueNames>;
 const atLeastOnceDeadLettering = { "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish" };
 
 /**
- * Declares the exchanges, queues and bindings (idempotent; run after every reconnect):
- * tasks exchange → tasks queue ─(rejected, delivery limit)→ dlx → dlq, and one delay queue per retry
- * delay whose expired messages go back to the tasks exchange.
+ * Declares one lane: exchange → queue ─(rejected, delivery limit)→ its dlx → its dlq, and one delay
+ * queue per retry delay whose expired messages go back to the exchange with the lane's routing key.
  */
-export async function declareTopology(channel: Channel, names: QueueNames, retryDelaysMs: readonly number[]): Promise<void> {
-  await channel.assertExchange(names.exchange, "direct", { durable: true });
-  await channel.assertExchange(names.deadLetterExchange, "fanout", { durable: true });
-  await channel.assertQueue(names.deadLetterQueue, { durable: true, arguments: { "x-queue-type": "quorum" } });
-  await channel.bindQueue(names.deadLetterQueue, names.deadLetterExchange, "");
-  await channel.assertQueue(names.queue, {
+async function declareLane(channel: Channel, exchange: string, lane: Lane, retryDelaysMs: readonly number[]): Promise<void> {
+  await channel.assertExchange(lane.deadLetterExchange, "fanout", { durable: true });
+  await channel.assertQueue(lane.deadLetterQueue, { durable: true, arguments: { "x-queue-type": "quorum" } });
+  await channel.bindQueue(lane.deadLetterQueue, lane.deadLetterExchange, "");
+  await channel.assertQueue(lane.queue, {
     durable: true,
     arguments: {
       "x-queue-type": "quorum",
       "x-delivery-limit": DELIVERY_LIMIT,
-      "x-dead-letter-exchange": names.deadLetterExchange,
+      "x-dead-letter-exchange": lane.deadLetterExchange,
       ...atLeastOnceDeadLettering,
     },
   });
-  await channel.bindQueue(names.queue, names.exchange, TASK_ROUTING_KEY);
+  await channel.bindQueue(lane.queue, exchange, lane.routingKey);
   for (const delayMs of new Set(retryDelaysMs)) {
-    await channel.assertQueue(names.retryQueue(delayMs), {
+    await channel.assertQueue(lane.retryQueue(delayMs), {
       durable: true,
       arguments: {
         "x-queue-type": "quorum",
         // One delay per queue: messages expire in arrival order, so none waits behind a longer one.
         "x-message-ttl": delayMs,
-        "x-dead-letter-exchange": names.exchange,
-        "x-dead-letter-routing-key": TASK_ROUTING_KEY,
+        "x-dead-letter-exchange": exchange,
+        "x-dead-letter-routing-key": lane.routingKey,
         ...atLeastOnceDeadLettering,
       },
     });
   }
+}
+
+/** Declares the exchange and both lanes (idempotent; run after every reconnect). */
+export async function declareTopology(channel: Channel, names: QueueNames, retryDelaysMs: readonly number[]): Promise<void> {
+  await channel.assertExchange(names.exchange, "direct", { durable: true });
+  await declareLane(channel, names.exchange, names, retryDelaysMs);
+  await declareLane(channel, names.exchange, names.verification, retryDelaysMs);
 }

@@ -1,6 +1,7 @@
 import type { Health, Problem, Task, TaskAccepted } from "@w2meet/contracts";
 import { createSql } from "@w2meet/kit/postgres";
-import { closedPortUrl, jsonRequest, startTcpProxy, waitFor, bodyOf, TEST_AMQP_URL } from "@w2meet/testing";
+import { createServiceClient } from "@w2meet/kit";
+import { closedPortUrl, jsonRequest, startTcpProxy, startTestIssuer, waitFor, bodyOf, TEST_AMQP_URL } from "@w2meet/testing";
 import { describe, expect, test } from "bun:test";
 import { type HttpApp, useHttpApp } from "../../test/http-app.ts";
 import { buildWorkerApp } from "../app.ts";
@@ -16,11 +17,13 @@ useHttpApp((started) => {
 const accept = async (body: unknown, headers: Record<string, string> = {}) => bodyOf<TaskAccepted>(await http.post(body, headers));
 const pair = { users: ["ada@example.com", "grace@example.com"] };
 
+const closedUsers = () => createServiceClient({ name: "users", baseUrl: closedPortUrl("http"), timeoutMs: 500 });
+
 describe("POST /tasks", () => {
   test("accepts a task with 202 and stores it queued with its outbox message in one go", async () => {
     const response = await http.post(
       { ...pair, preference: "last", duration: 120, title: "Review", notify: true },
-      { "case-id": "case-post-1" },
+      { "case-id": "case-post-1", ...(await http.bearer("ada@example.com")) },
     );
     expect(response.status).toBe(202);
     expect(response.headers.get("case-id")).toBe("case-post-1");
@@ -28,7 +31,7 @@ describe("POST /tasks", () => {
     expect(body).toEqual({ task_id: expect.any(String), status: "queued", status_url: `https://meet.example/api/tasks/${body.task_id}` });
     expect(response.headers.get("location")).toBe(body.status_url);
     const [task] = await http.db
-      .sql`select status, users, preference, duration, title, notify, case_id from tasks where id = ${body.task_id}`;
+      .sql`select status, users, preference, duration, title, notify, organizer, case_id from tasks where id = ${body.task_id}`;
     expect(task).toEqual({
       status: "queued",
       users: pair.users,
@@ -36,6 +39,7 @@ describe("POST /tasks", () => {
       duration: 120,
       title: "Review",
       notify: true,
+      organizer: "ada@example.com",
       case_id: "case-post-1",
     });
     const outbox = await http.db.sql`select task_id, case_id, message, sent_at from outbox`;
@@ -90,6 +94,73 @@ describe("POST /tasks", () => {
   });
 });
 
+describe("POST /tasks and bearer tokens", () => {
+  test("refuses a task with notify and no token with 401, and stores nothing", async () => {
+    const response = await http.post({ ...pair, notify: true }, { "idempotency-key": "no-token" });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toStartWith("Bearer");
+    const problem = await bodyOf<Problem>(response);
+    expect(problem).toMatchObject({ status: 401, detail: "A task with notify needs a bearer token", case_id: expect.any(String) });
+    expect(await http.db.counts()).toEqual({ tasks: 0, outbox: 0, mails: 0 });
+  });
+
+  test("accepts a task with notify and a token, and shows the token's email as its organizer", async () => {
+    const accepted = await accept({ ...pair, notify: true }, await http.bearer("grace@example.com"));
+    const task = await bodyOf<Task>(await http.app.handle(jsonRequest("GET", `/tasks/${accepted.task_id}`)));
+    expect(task).toMatchObject({ task_id: accepted.task_id, notify: true, organizer: "grace@example.com" });
+  });
+
+  test("keeps tasks without notify open to requests without a token, with no organizer", async () => {
+    const accepted = await accept(pair);
+    const task = await bodyOf<Task>(await http.app.handle(jsonRequest("GET", `/tasks/${accepted.task_id}`)));
+    expect(task).toMatchObject({ notify: false, organizer: null });
+  });
+
+  test("records the organizer of a task without notify when a token is given", async () => {
+    const accepted = await accept(pair, await http.bearer("alan@example.com"));
+    const task = await bodyOf<Task>(await http.app.handle(jsonRequest("GET", `/tasks/${accepted.task_id}`)));
+    expect(task.organizer).toBe("alan@example.com");
+  });
+
+  test("refuses with 401 an expired token, a forged one, or one for another audience, with notify or without, and stores nothing", async () => {
+    const forger = await startTestIssuer();
+    try {
+      const tokens = [
+        await http.issuer.token("ada@example.com", { expiresIn: "-1m" }),
+        await forger.token("ada@example.com"),
+        await http.issuer.token("ada@example.com", { audience: "elsewhere" }),
+      ];
+      for (const token of tokens) {
+        for (const notify of [true, false]) {
+          const response = await http.post({ ...pair, notify }, { authorization: `Bearer ${token}` });
+          expect(response.status).toBe(401);
+          expect(response.headers.get("www-authenticate")).toContain('error="invalid_token"');
+        }
+      }
+      expect(await http.db.counts()).toEqual({ tasks: 0, outbox: 0, mails: 0 });
+    } finally {
+      await forger.stop();
+    }
+  });
+
+  test("refuses a token that does not verify on the task's other routes too", async () => {
+    const { task_id } = await accept(pair);
+    const expired = { authorization: `Bearer ${await http.issuer.token("ada@example.com", { expiresIn: "-1m" })}` };
+    expect((await http.app.handle(jsonRequest("GET", `/tasks/${task_id}`, undefined, expired))).status).toBe(401);
+    expect((await http.app.handle(jsonRequest("GET", `/tasks/${task_id}/invite.ics`, undefined, expired))).status).toBe(401);
+  });
+
+  test("answers the same task for an Idempotency-Key the same organizer repeats, and 409 for another organizer", async () => {
+    const body = { ...pair, notify: true };
+    const first = await accept(body, { "idempotency-key": "mine", ...(await http.bearer("ada@example.com")) });
+    const again = await accept(body, { "idempotency-key": "mine", ...(await http.bearer("ada@example.com")) });
+    expect(again.task_id).toBe(first.task_id);
+    const other = await http.post(body, { "idempotency-key": "mine", ...(await http.bearer("grace@example.com")) });
+    expect(other.status).toBe(409);
+    expect(await http.db.counts()).toMatchObject({ tasks: 1, outbox: 1 });
+  });
+});
+
 describe("GET /tasks/{task_id}", () => {
   test("answers a queued task with no attempts, no result and no error", async () => {
     const { task_id } = await accept({ ...pair, title: "Sync" });
@@ -104,6 +175,7 @@ describe("GET /tasks/{task_id}", () => {
       duration: 60,
       title: "Sync",
       notify: false,
+      organizer: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
@@ -136,7 +208,7 @@ describe("GET /tasks/{task_id}/invite.ics", () => {
 });
 
 describe("GET /health", () => {
-  test("is degraded, not unhealthy, while RabbitMQ is not connected, and reports SMTP and the outbox", async () => {
+  test("is degraded, not unhealthy, while RabbitMQ is not connected, and reports SMTP, the users service and the outbox", async () => {
     const response = await http.app.handle(jsonRequest("GET", "/health"));
     expect(response.status).toBe(200);
     const health = await bodyOf<Health>(response);
@@ -145,6 +217,7 @@ describe("GET /health", () => {
       postgres: { status: "up", required: true },
       rabbitmq: { status: "down", required: false },
       smtp: { status: "up", required: false },
+      users: { status: "up", required: false },
       outbox: { status: "up", required: false },
     });
   });
@@ -153,13 +226,14 @@ describe("GET /health", () => {
     const sql = createSql(closedPortUrl("postgres", "/w2meet"), { max: 1 });
     const broker = createBroker({ url: TEST_AMQP_URL, logger: http.logger, declare: async () => {} });
     const mailer = createMailer({ url: closedPortUrl("smtp"), from: "invites@w2meet.example", timeoutMs: 500 });
-    const down = buildWorkerApp(loadWorkerConfig({}), { sql, broker, mailer, logger: http.logger });
+    const down = buildWorkerApp(loadWorkerConfig({}), { sql, broker, mailer, users: closedUsers(), logger: http.logger });
     try {
       const response = await down.handle(jsonRequest("GET", "/health"));
       expect(response.status).toBe(503);
       const health = await bodyOf<Health>(response);
       expect(health.status).toBe("unhealthy");
       expect(health.dependencies.smtp?.status).toBe("down");
+      expect(health.dependencies.users).toMatchObject({ status: "down", required: false });
     } finally {
       mailer.close();
       await sql.end({ timeout: 1 });
@@ -175,7 +249,8 @@ describe("when Postgres goes silent (connections open, nothing flows)", () => {
     const sql = createSql(throughProxy.toString(), { max: 2, timeoutMs: 300 });
     const broker = createBroker({ url: TEST_AMQP_URL, logger: http.logger, declare: async () => {} });
     const mailer = createMailer({ url: closedPortUrl("smtp"), from: "invites@w2meet.example", timeoutMs: 500 });
-    const app = buildWorkerApp(loadWorkerConfig({ DATABASE_TIMEOUT_MS: "300" }), { sql, broker, mailer, logger: http.logger });
+    const users = closedUsers();
+    const app = buildWorkerApp(loadWorkerConfig({ DATABASE_TIMEOUT_MS: "300" }), { sql, broker, mailer, users, logger: http.logger });
     const { task_id } = await bodyOf<TaskAccepted>(await app.handle(jsonRequest("POST", "/tasks", pair)));
     try {
       proxy.blackhole();
@@ -220,5 +295,19 @@ describe("GET /docs/json", () => {
       expect.arrayContaining(["/tasks/", "/tasks/{task_id}", "/tasks/{task_id}/invite.ics", "/health"]),
     );
     expect(Object.keys(document.paths["/tasks/"]!.post!.responses)).toEqual(expect.arrayContaining(["202", "400", "409"]));
+  });
+
+  test("declares that POST /tasks takes a bearer token, and its 401", async () => {
+    type Operation = { security?: unknown; description?: string; responses: Record<string, unknown> };
+    const document = await bodyOf<{
+      paths: Record<string, { post?: Operation; get?: Operation }>;
+      components: { securitySchemes: object };
+    }>(await http.app.handle(jsonRequest("GET", "/docs/json")));
+    const post = document.paths["/tasks/"]!.post!;
+    expect(post.security).toEqual([{ bearerAuth: [] }]);
+    expect(post.description).toContain("needed when `notify` is true");
+    expect(post.responses["401"]).toBeDefined();
+    expect(document.components.securitySchemes).toMatchObject({ bearerAuth: { type: "http", scheme: "bearer" } });
+    expect(document.paths["/tasks/{task_id}"]!.get!.security).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { CreateTask, CreateTaskHeaders, Problem, Task, TaskAccepted, TaskParams } from "@w2meet/contracts";
-import { caseIdOf, notFound } from "@w2meet/kit";
+import { caseIdOf, NEEDS_TOKEN, notFound, principalOf, requirePrincipal } from "@w2meet/kit";
 import { publicBase } from "@w2meet/kit/public-url";
 import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
@@ -14,7 +14,10 @@ export const tasksRoutes = (deps: tasks.TasksDeps & { publicUrl: string }) =>
     .post(
       "/",
       async ({ body, headers, set, request }) => {
+        // Mailing people is done on someone's behalf: only with a token, whose email is the organizer.
+        const organizer = body.notify ? requirePrincipal(request, "A task with notify").email : principalOf(request)?.email;
         const accepted = await tasks.createTask(deps, body, {
+          organizer: organizer ?? null,
           caseId: caseIdOf(set),
           idempotencyKey: headers["idempotency-key"],
           apiBase: publicBase(request, deps.publicUrl),
@@ -26,14 +29,17 @@ export const tasksRoutes = (deps: tasks.TasksDeps & { publicUrl: string }) =>
       {
         body: CreateTask,
         headers: CreateTaskHeaders,
-        response: { 202: TaskAccepted, 400: Problem, 409: Problem, 503: Problem },
+        response: { 202: TaskAccepted, 400: Problem, 401: Problem, 409: Problem, 503: Problem },
         detail: {
           tags,
           summary: "Schedule a meeting in the background",
           description:
             "Answers 202 once the task is stored; the worker then finds the suggestion, makes the invitation and, with " +
-            "`notify`, mails it to every attendee. The same `Idempotency-Key` again answers the same task; with a " +
-            "different request it is a 409.",
+            "`notify`, mails it to every attendee whose address is verified (the others are listed in the result's " +
+            "`not_notified`). A bearer token is needed when `notify` is true (401 without one); when given, its email " +
+            "is the task's `organizer`. The same `Idempotency-Key` again answers the same task; with a different " +
+            "request (or another organizer) it is a 409.",
+          security: NEEDS_TOKEN,
         },
       },
     )

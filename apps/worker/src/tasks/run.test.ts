@@ -1,5 +1,6 @@
 import { closedPortUrl, freePort, waitFor, startMailCatcher, type MailCatcher } from "@w2meet/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startUsersStub, type UsersStub } from "../../test/users-stub.ts";
 import { startIsolatedWorker, type IsolatedWorker } from "../../test/worker-harness.ts";
 
 const trio = ["ada@example.com", "grace@example.com", "alan@example.com"];
@@ -40,7 +41,7 @@ describe("a worker whose SMTP server is down for the first attempts", () => {
 
   test("keeps the task queued with the SMTP error, then finishes it once the server is back, mailing each attendee once", async () => {
     const { worker } = setup;
-    const accepted = await worker.post({ users: trio, title: "Patience", notify: true });
+    const accepted = await worker.post({ users: trio, title: "Patience", notify: true }, await setup.bearer());
     const waiting = await waitFor(async () => {
       const task = await worker.task(accepted.task_id);
       return task.attempts >= 2 && task.status === "queued" ? task : null;
@@ -54,5 +55,73 @@ describe("a worker whose SMTP server is down for the first attempts", () => {
     expect(task.attempts).toBeGreaterThanOrEqual(3);
     expect(task.error).toBeUndefined();
     for (const email of trio) expect(catcher.mailsTo(email)).toHaveLength(1);
+  });
+});
+
+describe("a worker whose users service cannot be reached when invitations are due", () => {
+  const usersPort = freePort();
+  let setup: IsolatedWorker;
+  let catcher: MailCatcher;
+  let users: UsersStub | undefined;
+  beforeAll(async () => {
+    catcher = await startMailCatcher();
+    setup = await startIsolatedWorker({ usersUrl: `http://127.0.0.1:${usersPort}`, smtpUrl: catcher.url, env: { RETRY_BASE_MS: "200" } });
+  });
+  afterAll(async () => {
+    await setup.tearDown();
+    await users?.stop();
+    await catcher.close();
+  });
+
+  test("mails no one while it cannot tell who is verified, retries, and once it answers mails each verified attendee once", async () => {
+    const { worker } = setup;
+    const accepted = await worker.post({ users: trio, title: "Unproven yet", notify: true }, await setup.bearer());
+    const waiting = await waitFor(async () => {
+      const task = await worker.task(accepted.task_id);
+      return task.attempts >= 2 && task.status === "queued" ? task : null;
+    });
+    expect(waiting.error).toBe("The users service is unreachable");
+    expect(catcher.mails).toHaveLength(0);
+    expect((await worker.health()).dependencies.users).toMatchObject({ status: "down", required: false });
+
+    users = startUsersStub({ port: usersPort });
+    users.unverify("alan@example.com");
+    const task = await worker.waitForStatus(accepted.task_id, "done");
+    expect(task.result?.not_notified).toEqual(["alan@example.com"]);
+    expect(task.error).toBeUndefined();
+    for (const email of ["ada@example.com", "grace@example.com"]) expect(catcher.mailsTo(email)).toHaveLength(1);
+    expect(catcher.mailsTo("alan@example.com")).toHaveLength(0);
+  });
+});
+
+describe("a worker whose mail server refuses an attendee for a while", () => {
+  let setup: IsolatedWorker;
+  let catcher: MailCatcher;
+  beforeAll(async () => {
+    catcher = await startMailCatcher();
+    setup = await startIsolatedWorker({ smtpUrl: catcher.url, env: { RETRY_BASE_MS: "200" } });
+  });
+  afterAll(async () => {
+    await setup.tearDown();
+    await catcher.close();
+  });
+
+  test("keeps to the recipients it chose on the first attempt, whatever the users service says later", async () => {
+    const { worker, users } = setup;
+    users.unverify("alan@example.com");
+    catcher.refuse("grace@example.com");
+    const accepted = await worker.post({ users: trio, title: "Stable", notify: true }, await setup.bearer());
+    await waitFor(
+      async () => (await worker.task(accepted.task_id)).error?.includes("refused") && catcher.mailsTo("ada@example.com").length === 1,
+    );
+    // Alan proves his address meanwhile: this task's recipients were already chosen.
+    users.reset();
+    catcher.accept("grace@example.com");
+    const task = await worker.waitForStatus(accepted.task_id, "done");
+    expect(task.attempts).toBeGreaterThanOrEqual(2);
+    expect(task.result?.not_notified).toEqual(["alan@example.com"]);
+    for (const email of ["ada@example.com", "grace@example.com"]) expect(catcher.mailsTo(email)).toHaveLength(1);
+    expect(catcher.mailsTo("alan@example.com")).toHaveLength(0);
+    expect(users.calls).toHaveLength(1);
   });
 });

@@ -4,21 +4,13 @@ import type { Sql } from "@w2meet/kit/postgres";
 import { Value } from "@sinclair/typebox/value";
 import { buildInvite, meetingTime, nextOccurrence } from "../invite/ics.ts";
 import { MailError, mailInvitations, type Mailer } from "../invite/mail.ts";
+import type { Outcome } from "../queue/consumer.ts";
+import { unverifiedAttendees } from "./recipients.ts";
 
-/** What became of one delivery of a task message; the consumer acks, delays or dead-letters accordingly. */
-export type TaskOutcome =
-  /** The task is done or has no slot (now, or already before: a redelivery). */
-  | { kind: "finished"; status: TaskStatus }
-  /** Attempt `attempt` failed for a reason that may pass; try again later. */
-  | { kind: "retry"; attempt: number; reason: string }
-  /** The task failed for good: after its last attempt, or for a reason no retry can fix. */
-  | { kind: "failed"; attempt: number; reason: string }
-  /** No task has this id. */
-  | { kind: "unknown" }
-  /** Another worker is on this task right now (a duplicate delivery); look again later. */
-  | { kind: "busy" };
+/** What became of one delivery of a task message: a finished task ends done or no_slot (or was already finished). */
+type TaskOutcome = Exclude<Outcome, { kind: "finished" }> | { kind: "finished"; status: TaskStatus };
 
-export type RunDeps = { sql: Sql; suggestions: ServiceClient; mailer: Mailer; maxAttempts: number };
+export type RunDeps = { sql: Sql; suggestions: ServiceClient; users: ServiceClient; mailer: Mailer; maxAttempts: number };
 
 type ClaimedTask = {
   id: string;
@@ -30,6 +22,7 @@ type ClaimedTask = {
   attempts: number;
   suggestion: Suggestion | null;
   invite: string | null;
+  not_notified: string[] | null;
   created_at: Date;
 };
 
@@ -56,7 +49,7 @@ async function suggest(deps: RunDeps, task: ClaimedTask, caseId: string): Promis
   return answer.body.suggestions[0] ?? null;
 }
 
-// Failures worth another attempt: the suggestions service unreachable or broken, SMTP not taking mail.
+// Failures worth another attempt: the suggestions or users service unreachable or broken, SMTP not taking mail.
 const isTransient = (error: unknown) =>
   error instanceof MailError || (error instanceof ProblemError && ["unavailable", "bad_gateway", "gateway_timeout"].includes(error.code));
 
@@ -82,7 +75,7 @@ const claim = (db: Sql, taskId: string, maxAttempts: number) => db<Claim[]>`
     from lock
     where lock.locked and tasks.id = ${taskId} and tasks.status in ('queued', 'running')
     returning tasks.id, tasks.status, tasks.error, tasks.users, tasks.preference, tasks.duration, tasks.title,
-              tasks.notify, tasks.attempts, tasks.suggestion, tasks.invite, tasks.created_at
+              tasks.notify, tasks.attempts, tasks.suggestion, tasks.invite, tasks.not_notified, tasks.created_at
   )
   select lock.locked, claimed.* from lock left join claimed on true`;
 
@@ -103,6 +96,7 @@ async function attempt(db: Sql, deps: RunDeps, task: ClaimedTask, caseId: string
   log.debug("task attempt started", { attempt: task.attempts });
   try {
     let { suggestion, invite } = task;
+    const decided = Boolean(suggestion && invite);
     if (!suggestion || !invite) {
       suggestion = await suggest(deps, task, caseId);
       if (!suggestion) {
@@ -111,14 +105,22 @@ async function attempt(db: Sql, deps: RunDeps, task: ClaimedTask, caseId: string
       }
       const facts = { taskId, title: task.title, attendees: task.users, suggestion, createdAt: task.created_at };
       invite = buildInvite({ ...facts, stampedAt: new Date(), organizer: deps.mailer.organizer });
-      // Mails must carry the stored bytes, so the invitation is kept before the first one is sent.
-      if (task.notify) await db`update tasks set suggestion = ${db.json(suggestion)}, invite = ${invite} where id = ${taskId}`;
     }
+    let notNotified = task.not_notified;
     if (task.notify) {
+      // Only proven addresses are mailed; asked once, then kept, so every later attempt mails the same people.
+      notNotified ??= await unverifiedAttendees(deps.users, task.users, caseId);
+      // Mails must carry the stored bytes to the stored recipients, so both are kept before the first one is sent.
+      if (!decided || !task.not_notified) {
+        await db`update tasks set suggestion = ${db.json(suggestion)}, invite = ${invite}, not_notified = ${notNotified} where id = ${taskId}`;
+      }
+      const skipped = new Set(notNotified);
+      const recipients = task.users.filter((email) => !skipped.has(email));
+      if (skipped.size) log.info("attendees not mailed: address not verified", { not_notified: skipped.size, mailed: recipients.length });
       const hours = suggestion.slot[1] - suggestion.slot[0];
       const when = meetingTime(nextOccurrence(task.created_at, suggestion.day, suggestion.slot[0]), hours);
       const text = `You are invited to "${task.title}" on ${when}, with ${task.users.join(", ")}.\nThe invitation is attached.`;
-      await mailInvitations(db, deps.mailer, { taskId, attendees: task.users, subject: task.title, text, ics: invite }, log);
+      await mailInvitations(db, deps.mailer, { taskId, attendees: recipients, subject: task.title, text, ics: invite }, log);
     }
     await settle(db, taskId, { status: "done", error: null, suggestion: db.json(suggestion), invite });
     return { kind: "finished", status: "done" };

@@ -22,6 +22,8 @@ type TaskRow = {
   duration: number;
   title: string;
   notify: boolean;
+  organizer: string | null;
+  not_notified: string[] | null;
   attempts: number;
   suggestion: Suggestion | null;
   error: string | null;
@@ -38,12 +40,12 @@ const inviteUrl = (apiBase: string, taskId: string) => `${statusUrl(apiBase, tas
 /**
  * Accepts a task: in one transaction the task (queued) and the outbox row that will carry its message.
  * With an `Idempotency-Key` already used for the same request, answers the task made then and writes
- * nothing; the same key with a different request is a 409.
+ * nothing; the same key with a different request (another organizer included) is a 409.
  */
 export async function createTask(
   { sql, inTime }: TasksDeps,
   body: CreateTask,
-  request: { caseId: string; idempotencyKey?: string; apiBase: string },
+  request: { organizer: string | null; caseId: string; idempotencyKey?: string; apiBase: string },
 ): Promise<TaskAccepted> {
   const task = {
     users: groupOf(body, "Name the attendees with users: [email, ...]"),
@@ -52,15 +54,18 @@ export async function createTask(
     title: body.title ?? DEFAULT_TITLE,
     notify: body.notify ?? false,
   };
-  const requestHash = new Bun.CryptoHasher("sha256").update(JSON.stringify(task)).digest("hex");
+  const organizer = request.organizer?.toLowerCase() ?? null;
+  // Without an organizer the hash is the one tasks had before there were organizers, so a key keeps its meaning.
+  const hashed = organizer === null ? task : { ...task, organizer };
+  const requestHash = new Bun.CryptoHasher("sha256").update(JSON.stringify(hashed)).digest("hex");
   const key = request.idempotencyKey ?? null;
   const id = Bun.randomUUIDv7();
   // The task and its outbox row in one statement (so one transaction and one round trip); the trigger
   // on outbox notifies the relays at commit.
   const [inserted] = await inTime(sql<Pick<TaskRow, "id" | "status">[]>`
     with task as (
-      insert into tasks (id, users, preference, duration, title, notify, idempotency_key, request_hash, case_id)
-      values (${id}, ${task.users}, ${task.preference}, ${task.duration}, ${task.title}, ${task.notify},
+      insert into tasks (id, users, preference, duration, title, notify, organizer, idempotency_key, request_hash, case_id)
+      values (${id}, ${task.users}, ${task.preference}, ${task.duration}, ${task.title}, ${task.notify}, ${organizer},
               ${key}, ${requestHash}, ${request.caseId})
       on conflict (idempotency_key) do nothing
       returning id, status
@@ -83,7 +88,7 @@ async function firstWithKey({ sql, inTime }: TasksDeps, key: string, requestHash
 /** A task as `GET /tasks/{task_id}` answers it; null when unknown. */
 export async function findTask({ sql, inTime }: TasksDeps, taskId: string, apiBase: string): Promise<Task | null> {
   const [row] = await inTime(sql<TaskRow[]>`
-    select id, status, users, duration, title, notify, attempts, suggestion, error, created_at, updated_at
+    select id, status, users, duration, title, notify, organizer, not_notified, attempts, suggestion, error, created_at, updated_at
     from tasks where id = ${taskId}`);
   if (!row) return null;
   return {
@@ -94,9 +99,19 @@ export async function findTask({ sql, inTime }: TasksDeps, taskId: string, apiBa
     duration: row.duration,
     title: row.title,
     notify: row.notify,
+    organizer: row.organizer,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
-    ...(row.status === "done" && row.suggestion ? { result: { suggestion: row.suggestion, invite_url: inviteUrl(apiBase, row.id) } } : {}),
+    ...(row.status === "done" && row.suggestion
+      ? {
+          result: {
+            suggestion: row.suggestion,
+            invite_url: inviteUrl(apiBase, row.id),
+            // With notify: who was not mailed (an old task, done before addresses were checked, mailed everyone).
+            ...(row.notify ? { not_notified: row.not_notified ?? [] } : {}),
+          },
+        }
+      : {}),
     ...(row.error ? { error: row.error } : {}),
   };
 }

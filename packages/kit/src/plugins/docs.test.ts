@@ -5,6 +5,7 @@ import { DOCS_CSP } from "./docs-page.ts";
 import { createLogger } from "../logger.ts";
 import { BODY_LIMIT_BYTES } from "../body.ts";
 import { createService } from "../service.ts";
+import { INTERNAL_TAG } from "./docs.ts";
 
 const Thing = Type.Object({ name: Type.String() }, { additionalProperties: false });
 const testService = () =>
@@ -15,7 +16,8 @@ const testService = () =>
     })
     .get("/things/:id/card.vcf", () => "BEGIN:VCARD", {
       response: { 200: Type.String({ contentMediaType: "text/vcard" }), 404: Problem, 503: Type.Object({ status: Type.String() }) },
-    });
+    })
+    .post("/things/audits", () => ({ name: "audit" }), { response: { 200: Thing }, detail: { tags: ["things", INTERNAL_TAG] } });
 const app = testService();
 
 const get = (path: string, headers: Record<string, string> = {}) => app.handle(new Request(`http://localhost${path}`, { headers }));
@@ -70,6 +72,11 @@ describe("the OpenAPI document at /docs/json", () => {
     expect((await documentOf({ "x-forwarded-prefix": "/<script>" })).servers).toEqual([{ url: "/", description: "The service itself" }]);
     expect(Object.keys(viaGateway.paths)).not.toContain("/docs/json");
     expect(Object.keys(viaGateway.paths)).not.toContain("/metrics");
+  });
+
+  test("lists internal routes to the services that call them directly, and leaves them out behind the gateway", async () => {
+    expect(Object.keys((await documentOf()).paths)).toContain("/things/audits");
+    expect(Object.keys((await documentOf({ "x-forwarded-prefix": "/test" })).paths)).not.toContain("/things/audits");
   });
 });
 

@@ -7,6 +7,8 @@ import { forwardedPrefix, GATEWAY_API_PREFIX } from "../public-url.ts";
 import { DOCS_CSP, DOCS_INIT_SCRIPT, docsPage } from "./docs-page.ts";
 import { OPERATIONS_TAG, truthfulDocument, withServers, type OpenAPIDocument } from "./openapi-document.ts";
 
+export { INTERNAL_TAG } from "./openapi-document.ts";
+
 export type DocsOptions = {
   name: string;
   description: string;

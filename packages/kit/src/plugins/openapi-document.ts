@@ -95,11 +95,17 @@ function truthfulResponse(status: number, response: Response): Response {
 export const OPERATIONS_TAG = "operations";
 
 /**
+ * The tag of routes only other W2Meet services call (e.g. the worker's `POST /verification-mails`): the
+ * gateway does not route them, so the document it serves leaves them out.
+ */
+export const INTERNAL_TAG = "internal";
+
+/**
  * The document with the servers "Try it out" should call. Called directly (no `forwardedPrefix`, as the
  * kit's `forwardedPrefix` reads it: a plain path or nothing), every
  * route is at the service's root. Through the gateway, which strips `forwardedPrefix` (e.g. `/users`) from
- * the docs' URL and `apiPrefix` from the API's, the API routes are under `apiPrefix` and the operations
- * routes beside the docs, under `forwardedPrefix`.
+ * the docs' URL and `apiPrefix` from the API's, the API routes are under `apiPrefix`, the operations
+ * routes beside the docs, under `forwardedPrefix`, and the internal routes, which it does not route, are left out.
  */
 export function withServers(document: OpenAPIDocument, options: { forwardedPrefix?: string; apiPrefix: string }): OpenAPIDocument {
   const { openapi, info, ...rest } = document;
@@ -108,8 +114,9 @@ export function withServers(document: OpenAPIDocument, options: { forwardedPrefi
   const paths: OpenAPIDocument["paths"] = {};
   for (const [path, item] of Object.entries(document.paths)) {
     const operations = METHODS.map((method) => item[method] as { tags?: string[] } | undefined).filter((operation) => operation);
-    const beside = operations.length > 0 && operations.every((operation) => operation!.tags?.includes(OPERATIONS_TAG));
-    paths[path] = beside ? { ...item, servers: [{ url: prefix, description: "Through the gateway, beside the docs" }] } : item;
+    const all = (tag: string) => operations.length > 0 && operations.every((operation) => operation!.tags?.includes(tag));
+    if (all(INTERNAL_TAG)) continue;
+    paths[path] = all(OPERATIONS_TAG) ? { ...item, servers: [{ url: prefix, description: "Through the gateway, beside the docs" }] } : item;
   }
   return { openapi, info, servers: [{ url: options.apiPrefix, description: "Through the gateway" }], ...rest, paths };
 }
