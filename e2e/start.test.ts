@@ -1,7 +1,9 @@
 // `bun run start` as a newcomer meets it: no database yet, ports moved, no mail server — and still a
-// suggestion and an invitation, natively, by following the links the answers give.
+// suggestion and an invitation, natively, by following the links the answers give — its organizer logged in
+// and every attendee's address proved by the code written to .mail/.
 import { expect, test } from "bun:test";
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   closedPortUrl,
@@ -21,7 +23,8 @@ const ROOT = join(import.meta.dir, "..");
 test("bun run start serves every service on its moved port, and books a meeting with the invitation written to .mail/", async () => {
   const database = unusedTestDatabase("w2meet_start");
   const queuePrefix = uniquePrefix("start");
-  const ports = { users: freePort(), availability: freePort(), suggestions: freePort(), worker: freePort() };
+  const ports = { users: freePort(), availability: freePort(), suggestions: freePort(), worker: freePort(), gateway: freePort() };
+  const keyFolder = await mkdtemp(join(tmpdir(), "w2meet-start-"));
   const start = Bun.spawn(["bun", "scripts/start.ts"], {
     cwd: ROOT,
     env: {
@@ -31,6 +34,8 @@ test("bun run start serves every service on its moved port, and books a meeting 
       AVAILABILITY_PORT: String(ports.availability),
       SUGGESTIONS_PORT: String(ports.suggestions),
       WORKER_PORT: String(ports.worker),
+      GATEWAY_PORT: String(ports.gateway),
+      JWT_KEY_FILE: join(keyFolder, "jwt-signing-key.json"),
       DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,
       AMQP_URL: TEST_AMQP_URL,
@@ -53,36 +58,59 @@ test("bun run start serves every service on its moved port, and books a meeting 
     for (const service of Object.keys(ports) as (keyof typeof ports)[]) {
       await waitFor(async () => (await fetch(url(service, "/health/live"))).ok, { timeoutMs: 20_000, what: `${service} to serve` });
     }
+    const post = (service: keyof typeof ports, path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(url(service, path), {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+    const password = "a long enough password";
     for (const [email, monday] of [
       ["ada@example.com", [9, 10, 11]],
       ["grace@example.com", [10, 11]],
     ] as const) {
-      const created = await fetch(url("users", "/users"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email, name: email.split("@")[0], availabilities: { monday } }),
-      });
-      expect(created.status).toBe(201);
+      expect((await post("users", "/users", { email, name: email.split("@")[0], availabilities: { monday }, password })).status).toBe(201);
+      // Each proves the address with the code the worker writes to .mail/ (no mail server here).
+      expect((await post("users", "/auth/verify-email", { email })).status).toBe(202);
+      const mailed = await waitFor(
+        async () => {
+          const files = [...new Bun.Glob(`${email}-*.eml`).scanSync(join(ROOT, ".mail"))];
+          return files.length === 1 ? join(ROOT, ".mail", files[0]!) : null;
+        },
+        { timeoutMs: 20_000, what: `the verification code of ${email}` },
+      );
+      written.push(mailed);
+      const code = (await Bun.file(mailed).text()).match(/code is (\d{6})/)![1];
+      const confirmed = await post("users", "/auth/verify-email/confirm", { email, code });
+      expect(await confirmed.json()).toMatchObject({ email, email_verified: true, protected: true });
     }
+    const login = (await (await post("users", "/auth/token", { email: "ada@example.com", password })).json()) as { access_token: string };
     const suggestions = await (await fetch(url("suggestions", "/suggestions?users=ada@example.com,grace@example.com"))).json();
     expect(suggestions).toEqual({ suggestions: [expect.objectContaining({ day: "monday", slot: [10, 11] })] });
 
     const accepted = (await (
-      await fetch(url("worker", "/tasks"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ users: ["ada@example.com", "grace@example.com"], title: "First meeting", notify: true }),
-      })
+      await post(
+        "worker",
+        "/tasks",
+        { users: ["ada@example.com", "grace@example.com"], title: "First meeting", notify: true },
+        { authorization: `Bearer ${login.access_token}` },
+      )
     ).json()) as { task_id: string; status_url: string };
     expect(accepted.status_url).toBe(url("worker", `/tasks/${accepted.task_id}`));
     const task = await waitFor(
       async () => {
-        const current = (await (await fetch(accepted.status_url)).json()) as { status: string; result: { invite_url: string } };
+        const current = (await (await fetch(accepted.status_url)).json()) as {
+          status: string;
+          organizer: string;
+          result: { invite_url: string; not_notified: string[] };
+        };
         return current.status === "done" ? current : null;
       },
       { timeoutMs: 20_000, what: "the task to be done" },
     );
     expect((await fetch(task.result.invite_url)).status).toBe(200);
+    expect(task.organizer).toBe("ada@example.com");
+    expect(task.result.not_notified).toEqual([]);
 
     expect(output).toContain("invitations are written to");
     expect(output).toContain("PORT=1 would give every service the same port");
@@ -97,6 +125,7 @@ test("bun run start serves every service on its moved port, and books a meeting 
     expect(await start.exited).toBe(0);
     await collected;
     await Promise.all(written.map((path) => rm(path, { force: true })));
+    await rm(keyFolder, { recursive: true, force: true });
     await removeWorkerTopology(queueNames(queuePrefix), retryDelays(loadWorkerConfig({})));
     await database.drop();
   }
