@@ -10,24 +10,28 @@ import {
   startMailCatcher,
   type MailCatcher,
   openRabbit,
-  startTestIssuer,
+  freePort,
   TEST_AMQP_URL,
   uniquePrefix,
   type Rabbit,
 } from "@w2meet/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { retryDelays } from "../apps/worker/src/config.ts";
 import { nextOccurrence } from "../apps/worker/src/invite/ics.ts";
 import { queueNames } from "../apps/worker/src/queue/topology.ts";
 import { createWorkerDatabase, type WorkerDatabase } from "../apps/worker/test/database.ts";
-import { startUsersStub, type UsersStub } from "../apps/worker/test/users-stub.ts";
 import { startWorkerProcess, type WorkerProcess } from "../apps/worker/test/worker-process.ts";
 
-// The whole system but the gateway, as real processes: worker → suggestions → availability → users.
-// (The worker's address check and the keys of its tokens are stand-ins until the users service serves them.)
+// The whole system but the gateway, as real processes: worker → suggestions → availability → users, and
+// users → worker for the codes that prove addresses. The organizer logs in with a password; every attendee
+// proves their address with the code the worker mails.
 const entry = (app: string) => new URL(`../apps/${app}/src/index.ts`, import.meta.url).pathname;
 const FLOW_TEST_MS = 30_000;
 const prefix = uniquePrefix("e2e");
+const PASSWORD = "analytical engine";
 
 let db: WorkerDatabase;
 let catcher: MailCatcher;
@@ -36,54 +40,76 @@ let users: RunningService;
 let availability: RunningService;
 let suggestions: RunningService;
 let worker: WorkerProcess;
-// Stand-ins for what the users service adds for identity: the keys of its tokens, and its answer to which
-// addresses are verified (every one here). The organizer's token goes with every task that mails.
-let issuer: Awaited<ReturnType<typeof startTestIssuer>>;
-let addresses: UsersStub;
+let keyFolder: string;
 let organizer: Record<string, string>;
 
 beforeAll(async () => {
   db = await createWorkerDatabase();
   catcher = await startMailCatcher();
   rabbit = await openRabbit();
+  keyFolder = await mkdtemp(join(tmpdir(), "w2meet-flow-"));
+  // Users and worker call each other, so each is given the other's port before either starts.
+  const ports = { users: freePort(), worker: freePort() };
+  const usersUrl = `http://127.0.0.1:${ports.users}`;
   // Users and worker share one database, as they do by default; each owns its own tables.
-  users = await startService(entry("users"), {
-    DATABASE_URL: db.url,
-    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    CACHE_PREFIX: `${prefix}:`,
-  });
+  users = await startService(
+    entry("users"),
+    {
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+      CACHE_PREFIX: `${prefix}:`,
+      JWT_KEY_FILE: join(keyFolder, "jwt-signing-key.json"),
+      WORKER_URL: `http://127.0.0.1:${ports.worker}`,
+    },
+    ports.users,
+  );
   availability = await startService(entry("availability"), { USERS_URL: users.url });
   suggestions = await startService(entry("suggestions"), { AVAILABILITY_URL: availability.url, LOG_LEVEL: "info" });
-  issuer = await startTestIssuer();
-  addresses = startUsersStub();
-  organizer = { authorization: `Bearer ${await issuer.token("ada@example.com")}` };
-  worker = await startWorkerProcess({
-    DATABASE_URL: db.url,
-    AMQP_URL: TEST_AMQP_URL,
-    QUEUE_PREFIX: prefix,
-    SUGGESTIONS_URL: suggestions.url,
-    USERS_URL: addresses.url,
-    JWKS_URL: issuer.jwksUrl,
-    SMTP_URL: catcher.url,
-    MAIL_FROM: "W2Meet <invites@w2meet.example>",
-  });
+  worker = await startWorkerProcess(
+    {
+      DATABASE_URL: db.url,
+      AMQP_URL: TEST_AMQP_URL,
+      QUEUE_PREFIX: prefix,
+      SUGGESTIONS_URL: suggestions.url,
+      USERS_URL: usersUrl,
+      JWKS_URL: `${usersUrl}/auth/jwks.json`,
+      SMTP_URL: catcher.url,
+      MAIL_FROM: "W2Meet <invites@w2meet.example>",
+    },
+    ports.worker,
+  );
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([worker?.stop(), suggestions?.stop(), availability?.stop(), users?.stop(), addresses?.stop(), issuer?.stop()]);
+  await Promise.all([worker?.stop(), suggestions?.stop(), availability?.stop(), users?.stop()]);
   await rabbit.removeTopology(queueNames(prefix), retryDelays({ RETRY_BASE_MS: 100, MAX_ATTEMPTS: 5 }));
   await rabbit.close();
   await catcher.close();
   await db.drop();
+  await rm(keyFolder, { recursive: true, force: true });
 });
 
-async function register(email: string, availabilities: Record<string, number[]>) {
-  const response = await fetch(`${users.url}/users`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, name: email.split("@")[0], availabilities, preference: "first" }),
-  });
+const post = (path: string, body: unknown) =>
+  fetch(`${users.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+/** Registers a person with a password; unless told otherwise, proves the address with the mailed code. */
+async function register(email: string, availabilities: Record<string, number[]>, { verified = true } = {}) {
+  const response = await post("/users", { email, name: email.split("@")[0], availabilities, preference: "first", password: PASSWORD });
   expect(response.status).toBe(201);
+  if (!verified) return;
+  const address = email.toLowerCase();
+  expect((await post("/auth/verify-email", { email })).status).toBe(202);
+  const mail = await waitFor(() => catcher.mailsTo(address).find((m) => m.subject === "Your W2Meet verification code"), {
+    what: `the code mailed to ${address}`,
+  });
+  const code = String(mail.text).match(/code is (\d{6})/)![1];
+  expect(await (await post("/auth/verify-email/confirm", { email, code })).json()).toMatchObject({ email_verified: true });
+}
+
+/** The Authorization header of a registered person, from POST /auth/token. */
+async function loggedIn(email: string) {
+  const token = (await (await post("/auth/token", { email, password: PASSWORD })).json()) as { access_token: string };
+  return { authorization: `Bearer ${token.access_token}` };
 }
 
 describe("a meeting scheduled through every service", () => {
@@ -95,6 +121,7 @@ describe("a meeting scheduled through every service", () => {
       await register("Ada@Example.com", { monday: [9, 10, 11], thursday: [15] });
       await register("grace@example.com", { monday: [10, 11], thursday: [15, 16] });
       await register("alan@example.com", { monday: [8, 10, 11], thursday: [15] });
+      organizer = await loggedIn("ada@example.com");
 
       const accepted = await worker.post(
         { users: team, duration: 120, title: "Analytical engine", notify: true },
@@ -126,7 +153,7 @@ describe("a meeting scheduled through every service", () => {
       expect(start.getTime()).toBeGreaterThan(new Date(task.created_at).getTime());
 
       for (const email of team) {
-        const mails = catcher.mailsTo(email);
+        const mails = catcher.mailsTo(email).filter((mail) => mail.subject === "Analytical engine");
         expect(mails).toHaveLength(1);
         const calendar = mails[0]!.attachments.find((part) => part.contentType === "text/calendar");
         expect(calendar?.headers.get("content-type")).toMatchObject({ params: { method: "REQUEST" } });
@@ -152,16 +179,13 @@ describe("a meeting scheduled through every service", () => {
         body: JSON.stringify(body),
       });
       expect(refused.status).toBe(401);
-      addresses.unverify("grace@example.com");
-      try {
-        const accepted = await worker.post(body, organizer);
-        const task = await worker.waitForStatus(accepted.task_id, "done");
-        expect(task.result?.not_notified).toEqual(["grace@example.com"]);
-        const about = (email: string) => catcher.mailsTo(email).filter((mail) => mail.subject === "Proven only");
-        expect(team.map((email) => about(email).length)).toEqual([1, 0, 1]);
-      } finally {
-        addresses.reset();
-      }
+      await register("unproven@example.com", { monday: [10, 11] }, { verified: false });
+      const group = [...team, "unproven@example.com"];
+      const accepted = await worker.post({ ...body, users: group }, organizer);
+      const task = await worker.waitForStatus(accepted.task_id, "done");
+      expect(task.result?.not_notified).toEqual(["unproven@example.com"]);
+      const about = (email: string) => catcher.mailsTo(email).filter((mail) => mail.subject === "Proven only");
+      expect(group.map((email) => about(email).length)).toEqual([1, 1, 1, 0]);
     },
     FLOW_TEST_MS,
   );
@@ -175,7 +199,7 @@ describe("a meeting scheduled through every service", () => {
       const task = await worker.waitForStatus(accepted.task_id, "no_slot");
       expect(task.result).toBeUndefined();
       expect((await fetch(`${worker.url}/tasks/${accepted.task_id}/invite.ics`)).status).toBe(404);
-      expect(catcher.mailsTo("early@example.com")).toHaveLength(0);
+      expect(catcher.mailsTo("early@example.com").filter((mail) => mail.subject !== "Your W2Meet verification code")).toHaveLength(0);
     },
     FLOW_TEST_MS,
   );

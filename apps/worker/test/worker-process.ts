@@ -5,8 +5,8 @@ import { startService, waitFor, type RunningService, bodyOf } from "@w2meet/test
 export const WORKER_ENTRY = new URL("../src/index.ts", import.meta.url).pathname;
 
 /** Starts a worker process; its log lines (info and up) are kept for assertions. */
-export async function startWorkerProcess(env: Record<string, string>) {
-  const service = await startService(WORKER_ENTRY, { LOG_LEVEL: "info", RETRY_BASE_MS: "100", OUTBOX_POLL_MS: "100", ...env });
+export async function startWorkerProcess(env: Record<string, string>, port?: number) {
+  const service = await startService(WORKER_ENTRY, { LOG_LEVEL: "info", RETRY_BASE_MS: "100", OUTBOX_POLL_MS: "100", ...env }, port);
   return {
     ...service,
     /** The complete JSON log lines written so far (a line still being written is left for later). */
