@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { IdempotencyKey } from "./tasks.ts";
-import { Email } from "./users.ts";
+import { Email, Password } from "./users.ts";
 
 /** Body of `POST /auth/token`. */
 export const TokenRequest = Type.Object(
@@ -23,7 +23,16 @@ export type VerifyEmailRequest = Static<typeof VerifyEmailRequest>;
 
 /** Body of `POST /auth/verify-email/confirm`. */
 export const VerifyEmailConfirm = Type.Object(
-  { email: Email, code: Type.String({ pattern: "^[0-9]{6}$", description: "The six digits of the mail" }) },
+  {
+    email: Email,
+    code: Type.String({ pattern: "^[0-9]{6}$", description: "The six digits of the mail" }),
+    password: Type.Optional(
+      Type.String({
+        ...Password,
+        description: "Protects an open profile with this password (10 to 128 characters): the code proves the address is the caller's",
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type VerifyEmailConfirm = Static<typeof VerifyEmailConfirm>;

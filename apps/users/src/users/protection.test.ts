@@ -185,14 +185,14 @@ describe("passwords", () => {
     expect((await call("PUT", `/users/${email}`, { ...week, name: "Anyone" })).status).toBe(200);
   });
 
-  test("can be set on an open profile by anyone once its email is verified, which protects it", async () => {
+  test("is never set on an open profile through PUT, even once its email is verified: anyone could take it over", async () => {
     const email = PROFILES.open;
     await db.sql`update users set email_verified = true where email = ${email}`;
     const set = await call("PUT", `/users/${email}`, { ...week, password: "a fresh password" });
-    expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ protected: true, email_verified: true });
-    expect((await call("PUT", `/users/${email}`, week)).status).toBe(401);
-    expect((await call("POST", "/auth/token", { email, password: "a fresh password" })).status).toBe(200);
+    expect(set.status).toBe(403);
+    expect(set.body.detail).toContain("POST /auth/verify-email/confirm");
+    expect((await call("GET", `/users/${email}`)).body).toMatchObject({ protected: false });
+    expect((await call("POST", "/auth/token", { email, password: "a fresh password" })).status).toBe(401);
   });
 
   test("a protected profile's week is still read by anyone, and its cached availability follows the owner's change", async () => {

@@ -61,8 +61,14 @@ function mayChange(user: Access, principal: Principal | undefined, doing: "chang
 
 function mayReplace(user: Access, input: ReplaceUser, principal: Principal | undefined): void {
   mayChange(user, principal, "change");
-  if (user.password_hash === null && typeof input.password === "string" && !user.email_verified) {
-    throw forbidden(`A password can be set on the open profile of ${user.email} only once its email is verified (POST /auth/verify-email)`);
+  // Anyone may change an open profile, so a password set through PUT would let anyone take it over once its
+  // owner verified the address. An open profile takes a password only with the mailed code, which proves
+  // the caller holds the address.
+  if (user.password_hash === null && typeof input.password === "string") {
+    throw forbidden(
+      `The open profile of ${user.email} takes a password only with proof of its address, as its email is verified: ` +
+        "ask for a code (POST /auth/verify-email) and give it with the password to POST /auth/verify-email/confirm",
+    );
   }
 }
 
@@ -244,9 +250,14 @@ export async function readAddressStatuses({ sql, inTime }: UsersDeps, emails: re
   return { users, missing };
 }
 
-/** Marks an address verified, within the caller's transaction; undefined when no user has it. */
-export async function markEmailVerified(tx: postgres.TransactionSql, email: string): Promise<User | undefined> {
+/**
+ * Marks an address verified, within the caller's transaction, and protects an open profile with
+ * `passwordHash` when one is given; undefined when no user has it.
+ */
+export async function markEmailVerified(tx: postgres.TransactionSql, email: string, passwordHash?: string): Promise<User | undefined> {
   const [row] = await tx<UserRow[]>`
-    update users set email_verified = true, updated_at = now() where lower(email) = ${email} returning *`;
+    update users set email_verified = true, updated_at = now()
+      ${passwordHash === undefined ? tx`` : tx`, password_hash = coalesce(password_hash, ${passwordHash})`}
+    where lower(email) = ${email} returning *`;
   return row && toUser(row);
 }

@@ -160,6 +160,33 @@ describe("POST /auth/verify-email/confirm", () => {
     expect(reused.body.errors[0].message).toContain("ask for a new one");
   });
 
+  test("with the mailed code and a password, verifies the address and protects the open profile in one step", async () => {
+    await askForCode();
+    const wrong = await call("POST", "/auth/verify-email/confirm", {
+      email: ADA,
+      code: wrongCode(mails[0]!.body.code),
+      password: "mine and only mine",
+    });
+    expect(wrong.status).toBe(400);
+    expect((await call("GET", `/users/${ADA}`)).body).toMatchObject({ protected: false, email_verified: false });
+    const { status, body } = await call("POST", "/auth/verify-email/confirm", {
+      email: ADA,
+      code: mails[0]!.body.code,
+      password: "mine and only mine",
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ email: ADA, email_verified: true, protected: true });
+    expect((await call("POST", "/auth/token", { email: ADA, password: "mine and only mine" })).status).toBe(200);
+    // A protected profile changes its password with its owner's token, not with a code.
+    const again = await call("POST", "/auth/verify-email/confirm", {
+      email: ADA,
+      code: mails[0]!.body.code,
+      password: "someone else's",
+    });
+    expect(again.status).toBe(403);
+    expect((await call("POST", "/auth/token", { email: ADA, password: "mine and only mine" })).status).toBe(200);
+  });
+
   test("answers 400 naming code to a wrong one, counting tries, and burns the code after the fifth", async () => {
     await askForCode();
     const { code } = mails[0]!.body;

@@ -1,7 +1,8 @@
 import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
 import type { User, VerificationMail, VerificationSent, VerifyEmailConfirm } from "@w2meet/contracts";
-import { errorFields, invalid, type Logger, notFound, ProblemError, type ServiceClient } from "@w2meet/kit";
+import { errorFields, forbidden, invalid, type Logger, notFound, ProblemError, type ServiceClient } from "@w2meet/kit";
 import type { Deadline, Sql } from "@w2meet/kit/postgres";
+import { hashPassword } from "../auth/passwords.ts";
 import { signServiceToken, type TokenIssuer } from "../auth/tokens.ts";
 import { markEmailVerified } from "../users/service.ts";
 
@@ -103,6 +104,15 @@ type Confirmation = { kind: "verified"; user: User } | { kind: "none"; detail: s
 export async function confirmCode(deps: VerificationDeps, input: VerifyEmailConfirm): Promise<User> {
   const { sql, inTime, tokens } = deps;
   const key = input.email.toLowerCase();
+  // A password here protects an open profile; a protected one changes its password with its token (PUT).
+  let passwordHash: string | undefined;
+  if (input.password !== undefined) {
+    const [profile] = await inTime(sql<{ password_hash: string | null }[]>`select password_hash from users where lower(email) = ${key}`);
+    if (profile && profile.password_hash !== null) {
+      throw forbidden(`The profile of ${key} is already protected: change its password with PUT /users/{email} and its owner's token`);
+    }
+    passwordHash = await hashPassword(input.password);
+  }
   const nothingPending = "No code is pending for this email: ask for a new one (POST /auth/verify-email)";
   // Decided inside the transaction, thrown after it: a wrong try must be counted, not rolled back.
   const outcome = await inTime.transaction(sql, async (tx): Promise<Confirmation> => {
@@ -122,7 +132,7 @@ export async function confirmCode(deps: VerificationDeps, input: VerifyEmailConf
       return { kind: "wrong", left: MAX_TRIES - tries };
     }
     await tx`delete from email_verifications where email = ${key}`;
-    const user = await markEmailVerified(tx, key);
+    const user = await markEmailVerified(tx, key, passwordHash);
     return user ? { kind: "verified", user } : { kind: "none", detail: nothingPending };
   });
   if (outcome.kind === "verified") return outcome.user;
