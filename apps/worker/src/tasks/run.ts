@@ -4,6 +4,7 @@ import type { Sql } from "@w2meet/kit/postgres";
 import { Value } from "@sinclair/typebox/value";
 import { buildInvite, meetingTime, nextOccurrence } from "../invite/ics.ts";
 import { MailError, mailInvitations, type Mailer } from "../invite/mail.ts";
+import { underClaim } from "../queue/claimed.ts";
 import type { Outcome } from "../queue/consumer.ts";
 import { unverifiedAttendees } from "./recipients.ts";
 
@@ -142,31 +143,11 @@ async function attempt(db: Sql, deps: RunDeps, task: ClaimedTask, caseId: string
  * at the same time; Postgres drops the lock with the connection if this process dies. Two round trips
  * for a task without mail: lock and claim, then the result and the unlock.
  */
-export async function runTask(deps: RunDeps, taskId: string, caseId: string, log: Logger): Promise<TaskOutcome> {
-  const db = await deps.sql.reserve();
-  // Advisory locks are not transactional: once a statement that may take it was sent, unlock unless settled.
-  let mayHoldLock = false;
-  try {
-    mayHoldLock = true;
-    const [row] = await claim(db, taskId, deps.maxAttempts);
-    if (!row!.locked) {
-      mayHoldLock = false;
-      return { kind: "busy" };
-    }
-    if (!row!.id) {
-      const [current] = await db<{ status: TaskStatus }[]>`select status from tasks where id = ${taskId}`;
-      return current ? { kind: "finished", status: current.status } : { kind: "unknown" };
-    }
-    const task = row as ClaimedTask & Claim;
-    if (task.status === "failed") return { kind: "failed", attempt: task.attempts, reason: task.error! };
-    const outcome = await attempt(db, deps, task, caseId, log);
-    mayHoldLock = false;
-    return outcome;
-  } finally {
-    try {
-      if (mayHoldLock) await db`select pg_advisory_unlock(${LOCK_KEYS(db, taskId)})`;
-    } finally {
-      db.release();
-    }
-  }
+export function runTask(deps: RunDeps, taskId: string, caseId: string, log: Logger): Promise<TaskOutcome> {
+  return underClaim<TaskStatus, Claim>(deps.sql, {
+    claim: (db) => claim(db, taskId, deps.maxAttempts),
+    statusNow: async (db) => (await db<{ status: TaskStatus }[]>`select status from tasks where id = ${taskId}`)[0]?.status,
+    unlock: (db) => db`select pg_advisory_unlock(${LOCK_KEYS(db, taskId)})`,
+    attempt: (db, task) => attempt(db, deps, task as ClaimedTask & Claim, caseId, log),
+  });
 }

@@ -2,6 +2,7 @@ import type { VerificationMailAccepted } from "@w2meet/contracts";
 import type { Logger } from "@w2meet/kit";
 import type { Sql } from "@w2meet/kit/postgres";
 import { MailError, type Mailer } from "../invite/mail.ts";
+import { underClaim } from "../queue/claimed.ts";
 import type { Outcome } from "../queue/consumer.ts";
 
 type MailStatus = VerificationMailAccepted["status"];
@@ -103,31 +104,11 @@ async function attempt(db: Sql, deps: SendDeps, mail: Claim & { id: string }, lo
  * connection if this process dies), leaves it unsent when its code has expired, mails it, and records it
  * sent. A finished mail (sent, expired or failed) is left alone, so a redelivery mails nothing.
  */
-export async function sendVerificationMail(deps: SendDeps, mailId: string, log: Logger): Promise<MailOutcome> {
-  const db = await deps.sql.reserve();
-  // Advisory locks are not transactional: once a statement that may take it was sent, unlock unless settled.
-  let mayHoldLock = false;
-  try {
-    mayHoldLock = true;
-    const [row] = await claim(db, mailId, deps.maxAttempts);
-    if (!row!.locked) {
-      mayHoldLock = false;
-      return { kind: "busy" };
-    }
-    if (!row!.id) {
-      const [current] = await db<{ status: MailStatus }[]>`select status from verification_mails where id = ${mailId}`;
-      return current ? { kind: "finished", status: current.status } : { kind: "unknown" };
-    }
-    const mail = row as Claim & { id: string };
-    if (mail.status === "failed") return { kind: "failed", attempt: mail.attempts, reason: mail.error! };
-    const outcome = await attempt(db, deps, mail, log);
-    mayHoldLock = false;
-    return outcome;
-  } finally {
-    try {
-      if (mayHoldLock) await db`select pg_advisory_unlock(${LOCK_KEYS(db, mailId)})`;
-    } finally {
-      db.release();
-    }
-  }
+export function sendVerificationMail(deps: SendDeps, mailId: string, log: Logger): Promise<MailOutcome> {
+  return underClaim<MailStatus, Claim>(deps.sql, {
+    claim: (db) => claim(db, mailId, deps.maxAttempts),
+    statusNow: async (db) => (await db<{ status: MailStatus }[]>`select status from verification_mails where id = ${mailId}`)[0]?.status,
+    unlock: (db) => db`select pg_advisory_unlock(${LOCK_KEYS(db, mailId)})`,
+    attempt: (db, mail) => attempt(db, deps, mail, log),
+  });
 }
