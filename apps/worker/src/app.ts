@@ -1,4 +1,4 @@
-import { corsOf, createService, createTokenVerifier, INTERNAL_TAG } from "@w2meet/kit";
+import { corsOf, createService, INTERNAL_TAG, tokenVerifierOf } from "@w2meet/kit";
 import { databaseDeadline, postgresProblem } from "@w2meet/kit/postgres";
 import type { WorkerClients } from "./clients.ts";
 import type { WorkerConfig } from "./config.ts";
@@ -22,7 +22,7 @@ export function buildWorkerApp(
     logger,
     cors: corsOf(config),
     mapError: postgresProblem("worker database"),
-    verifyTokens: createTokenVerifier({ keys: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    verifyTokens: tokenVerifierOf(config),
     dependencies: {
       postgres: { required: true, check: () => sql`select 1` },
       // Tasks are still accepted without these: the outbox keeps them until RabbitMQ and SMTP are back.
