@@ -1,4 +1,5 @@
 export * from "./week.ts";
+export * from "./time.ts";
 export * from "./problem.ts";
 export * from "./health.ts";
 export * from "./group.ts";

@@ -1,5 +1,12 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { DEFAULT_DURATION_MINUTES, DURATION_STEP_MINUTES, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, Suggestion } from "./suggestions.ts";
+import {
+  DatedSuggestion,
+  DEFAULT_DURATION_MINUTES,
+  DURATION_STEP_MINUTES,
+  MAX_DURATION_MINUTES,
+  MIN_DURATION_MINUTES,
+} from "./suggestions.ts";
+import { MAX_WINDOW_DAYS, TimeZone } from "./time.ts";
 import { Email } from "./users.ts";
 import { DisplayText } from "./text.ts";
 import { Preference } from "./week.ts";
@@ -32,6 +39,16 @@ export const CreateTask = Type.Object(
     duration: Type.Optional(MeetingMinutes),
     title: Type.Optional(DisplayText({ minLength: 1, maxLength: 200, description: "Summary of the invitation" })),
     notify: Type.Optional(Type.Boolean({ description: "Mail every attendee the invitation; false when absent" })),
+    from: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: "Book no earlier than this date (midnight in `tz`) or ISO 8601 instant; when the task is made if absent",
+      }),
+    ),
+    days: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_WINDOW_DAYS, description: "Days in `tz` to look in, counting the first; 7 when absent" }),
+    ),
+    tz: Type.Optional(Type.Unsafe<string>({ ...TimeZone, description: "Zone of `from`, `days` and the mail's wording; UTC when absent" })),
   },
   {
     additionalProperties: false,
@@ -76,7 +93,7 @@ export const Task = Type.Object({
   result: Type.Optional(
     Type.Object(
       {
-        suggestion: Suggestion,
+        suggestion: DatedSuggestion,
         invite_url: Type.String({ description: "The .ics invitation" }),
         not_notified: Type.Optional(
           Type.Array(Type.String(), { description: "With notify: the attendees not mailed, as their address is not verified" }),

@@ -1,7 +1,8 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { QueryInteger } from "./query.ts";
 import { DisplayText } from "./text.ts";
-import { Preference, Week, WeekInput } from "./week.ts";
+import { CalendarDate, TimeZone } from "./time.ts";
+import { DaySlots, DaySlotsInput, Preference, Week, WeekInput } from "./week.ts";
 
 /** The shape of an email address (the same rule as the `email` format of the routes). */
 export const EMAIL_PATTERN =
@@ -23,11 +24,20 @@ export const Password = Type.String({
   examples: ["correct horse battery"],
 });
 
+/** Hours a person can make but would rather not, in the form of {@link WeekInput}; hours also in `availabilities` count as available. */
+const IfNeededInput = Type.Unsafe<WeekInput>({
+  ...WeekInput,
+  description: "If-needed time per weekday: whole hours or ranges on the 15-minute grid; a missing day has none",
+  examples: [{ friday: ["16:00-18:00"] }],
+});
+
 /** A registered person. */
 export const User = Type.Object({
   email: Email,
   name: Name,
   availabilities: Week,
+  if_needed: Type.Unsafe<Week>({ ...Week, description: "Hours the person can make but would rather not, per weekday" }),
+  time_zone: TimeZone,
   preference: Preference,
   protected: Type.Boolean({ description: "Has a password: changing or deleting the profile needs a token for this email" }),
   email_verified: Type.Boolean({ description: "The address proved by a mailed code: invitations are mailed only then" }),
@@ -42,6 +52,8 @@ export const CreateUser = Type.Object(
     email: Email,
     name: NameInput,
     availabilities: Type.Optional(WeekInput),
+    if_needed: Type.Optional(IfNeededInput),
+    time_zone: Type.Optional(TimeZone),
     preference: Type.Optional(Preference),
     password: Type.Optional(Password),
   },
@@ -54,6 +66,8 @@ export const ReplaceUser = Type.Object(
   {
     name: NameInput,
     availabilities: WeekInput,
+    if_needed: Type.Optional(Type.Unsafe<WeekInput>({ ...IfNeededInput, description: "If-needed hours; absent keeps them" })),
+    time_zone: Type.Optional(Type.Unsafe<string>({ ...TimeZone, description: "IANA time zone of the weekly hours; absent keeps it" })),
     preference: Preference,
     password: Type.Optional(
       Type.Union([Password, Type.Null()], {
@@ -85,8 +99,48 @@ export const UserPage = Type.Object({
 });
 export type UserPage = Static<typeof UserPage>;
 
-/** What the scheduling services need of a person. */
-export const UserAvailability = Type.Object({ email: Email, availabilities: Week, preference: Preference });
+/** The most dated exceptions one person may keep, and how far ahead they may lie. */
+export const MAX_DATE_EXCEPTIONS = 400;
+export const MAX_DAYS_AHEAD = 366;
+
+/** Body of `PUT /users/{email}/dates/{date}`: that local date's free time, instead of the weekly pattern. */
+export const DateExceptionInput = Type.Object(
+  {
+    available: DaySlotsInput,
+    if_needed: Type.Optional(DaySlotsInput),
+  },
+  { additionalProperties: false, examples: [{ available: ["13:00-17:00"] }, { available: [] }] },
+);
+export type DateExceptionInput = Static<typeof DateExceptionInput>;
+
+/** One date whose free time replaces the weekly pattern; an empty `available` is a day away. */
+export const DateException = Type.Object(
+  { date: CalendarDate, available: DaySlots, if_needed: DaySlots },
+  { examples: [{ date: "2026-12-24", available: [], if_needed: [] }] },
+);
+export type DateException = Static<typeof DateException>;
+
+export const DateParams = Type.Object({ email: Email, date: CalendarDate });
+
+export const DateListQuery = Type.Object({
+  from: Type.Optional(Type.Unsafe<string>({ ...CalendarDate, description: "First date listed; all when absent" })),
+  to: Type.Optional(Type.Unsafe<string>({ ...CalendarDate, description: "Last date listed; all when absent" })),
+});
+export type DateListQuery = Static<typeof DateListQuery>;
+
+/** Answer of `GET /users/{email}/dates`: the person's exceptions, dates ascending. */
+export const DateExceptionList = Type.Object({ dates: Type.Array(DateException) });
+export type DateExceptionList = Static<typeof DateExceptionList>;
+
+/** What the scheduling services need of a person: their weekly hours in their zone, and their dated exceptions. */
+export const UserAvailability = Type.Object({
+  email: Email,
+  availabilities: Week,
+  if_needed: Week,
+  time_zone: TimeZone,
+  dates: Type.Array(DateException, { description: "Exceptions from yesterday on, dates ascending" }),
+  preference: Preference,
+});
 export type UserAvailability = Static<typeof UserAvailability>;
 
 /** Answer of `GET /users/availability?users=`: found people in request order, and the unknown ones. */

@@ -5,12 +5,19 @@
 import "@elysiajs/openapi";
 import { FormatRegistry } from "@sinclair/typebox";
 import { fullFormats } from "elysia/type-system/format";
+import { IANAZone } from "luxon";
+
+// IANA names are letters, digits, '_', '-', '+' and '/': this keeps out the offsets ("+01:00") Intl also takes.
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+
+/** Whether `name` is a zone of the IANA time zone database (Luxon asks the runtime's Intl, which carries it). */
+const isTimeZone = (name: string): boolean => name.length <= 64 && ZONE_NAME.test(name) && IANAZone.isValidZone(name);
 
 // Elysia wraps these two in lenient parsers of its own, and typemap leaves `date-time` alone.
 const KEPT = new Set(["date", "date-time"]);
 
 /**
- * Restores Elysia's plain checks (regular expressions) for the string formats that
+ * Registers `time-zone` (an IANA name) and restores Elysia's plain checks (regular expressions) for the string formats that
  * `@elysiajs/openapi` replaces with per-call schema building. Process-wide and idempotent.
  */
 export function useFastFormats(): void {
@@ -19,4 +26,5 @@ export function useFastFormats(): void {
     if (check instanceof RegExp) FormatRegistry.Set(name, (value) => check.test(value));
     else if (typeof check === "function") FormatRegistry.Set(name, check as (value: string) => boolean);
   }
+  FormatRegistry.Set("time-zone", isTimeZone);
 }

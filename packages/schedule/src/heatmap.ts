@@ -1,34 +1,33 @@
-import { DAYS, FULL_DAY, HOURS_PER_DAY, type Day, type WeekMask } from "./week.ts";
+import { allSet, type Bits } from "./bits.ts";
+import { QUARTERS_PER_DAY } from "./pattern.ts";
 
-/** How many people, and who, are free at each hour of the week. */
-export type Heatmap = {
-  /** 24 counts per day: slots[day][h] = number of people free at hour h. */
-  slots: Record<Day, number[]>;
-  /** free[day][h] = emails of the people free at hour h, in input order. */
-  free: Record<Day, string[][]>;
-};
+/** One day of a heatmap: per cell, how many and who are free for all of it, and who only with if-needed time. */
+export type HeatmapDay = { slots: number[]; free: string[][]; if_needed_slots: number[]; if_needed: string[][] };
 
-/** Counts, and lists, the people free at each of the week's 168 hours. */
-export function heatmap(people: readonly { email: string; mask: WeekMask }[]): Heatmap {
-  const slots = {} as Record<Day, number[]>;
-  const free = {} as Record<Day, string[][]>;
-  for (let d = 0; d < DAYS.length; d++) {
-    const day = DAYS[d]!;
-    const counts = new Array<number>(HOURS_PER_DAY).fill(0);
-    const emails: string[][] = [];
-    for (let h = 0; h < HOURS_PER_DAY; h++) emails.push([]);
-    for (const person of people) {
-      let bits = (person.mask[d] ?? 0) & FULL_DAY;
-      while (bits !== 0) {
-        const lowest = bits & -bits;
-        const hour = 31 - Math.clz32(lowest);
-        counts[hour]!++;
-        emails[hour]!.push(person.email);
-        bits ^= lowest;
+/**
+ * Heatmaps of wall-clock days (96 quarters each, `days` of them): cells of `step` minutes; a person counts as
+ * free in a cell when free for all of it, and as if-needed when they can make all of it only with if-needed time.
+ */
+export function heatmapDays(people: readonly { email: string; free: Bits; reach: Bits }[], days: number, step: number): HeatmapDay[] {
+  const width = step / 15;
+  const cells = QUARTERS_PER_DAY / width;
+  const out: HeatmapDay[] = [];
+  for (let d = 0; d < days; d++) {
+    const day: HeatmapDay = { slots: [], free: [], if_needed_slots: [], if_needed: [] };
+    for (let c = 0; c < cells; c++) {
+      const start = d * QUARTERS_PER_DAY + c * width;
+      const free: string[] = [];
+      const ifNeeded: string[] = [];
+      for (const person of people) {
+        if (allSet(person.free, start, start + width)) free.push(person.email);
+        else if (allSet(person.reach, start, start + width)) ifNeeded.push(person.email);
       }
+      day.slots.push(free.length);
+      day.free.push(free);
+      day.if_needed_slots.push(ifNeeded.length);
+      day.if_needed.push(ifNeeded);
     }
-    slots[day] = counts;
-    free[day] = emails;
+    out.push(day);
   }
-  return { slots, free };
+  return out;
 }

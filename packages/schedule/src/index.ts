@@ -1,10 +1,32 @@
 /**
- * @w2meet/schedule — the scheduling domain: weeks of free hours, their overlap, heatmaps and meeting suggestions.
- * Pure functions, no I/O.
+ * @w2meet/schedule — the scheduling domain: weekly patterns on a 15-minute grid in each person's time zone,
+ * dated exceptions, if-needed time, and the group answers built on them (common time, heatmaps, ranked
+ * meeting suggestions), in the weekday form and at real instants. Pure functions, no I/O.
  */
-export { DAYS, maskToWeek, normalizeWeek, weekToMask, type Day, type Week, type WeekMask } from "./week.ts";
-export { commonFreeHours, freeIntervals, type Interval } from "./common.ts";
-export { heatmap, type Heatmap } from "./heatmap.ts";
+export {
+  DAYS,
+  daySlotErrors,
+  maskToWeek,
+  normalizeDay,
+  normalizeWeek,
+  weekToMask,
+  type Day,
+  type Week,
+  type WeekMask,
+} from "./pattern.ts";
+export { calendarOf, comingWeek, type Calendar } from "./calendar.ts";
+export {
+  commonDated,
+  commonWeekly,
+  heatmapDated,
+  heatmapWeekly,
+  personOf,
+  suggestDated,
+  suggestWeekly,
+  type MeetingOptions,
+  type PersonInput,
+} from "./group.ts";
 export type { Preference } from "./rank.ts";
-export { suggestSlots, type Member, type SuggestOptions, type Suggestion } from "./suggest.ts";
 export { seededRandom } from "./random.ts";
+export { readWindow, isCalendarDate, type Window } from "./window.ts";
+export { canonicalZone, dateOf, dayNumber, isTimeZone, isoIn, localDay, offsetAt } from "./zone.ts";

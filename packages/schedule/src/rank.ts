@@ -1,54 +1,109 @@
-import { DAYS, FULL_DAY, HOURS_PER_DAY, windowStarts, type WeekMask } from "./week.ts";
+import { andAll, type Bits, clearRange, forEachBit, runStarts } from "./bits.ts";
+import type { Board } from "./calendar.ts";
+import type { Placed } from "./place.ts";
 
-/** How to order meeting windows: earliest in the week, latest in the week, or at random. */
+/** How to order meeting windows: earliest, latest, or at random. */
 export type Preference = "first" | "last" | "random";
 
-/** A window (day d, start hour s) encoded as d * 24 + s, so ascending keys are week order. */
+/** A window is named by the board quarter it starts at, so ascending keys are time order. */
 export type WindowKey = number;
 
-/** Number of possible window keys: one per hour of the week. */
-export const WINDOW_KEYS = DAYS.length * HOURS_PER_DAY;
+/**
+ * Starts of every `duration`-quarter window within one day of the board where `bits` are all set; with
+ * `hourly`, only those on the hour.
+ */
+export function windowStarts(board: Board, bits: Bits, duration: number, hourly = false): Bits {
+  const starts = runStarts(bits, duration);
+  if (hourly) for (let w = 0; w < starts.length; w++) starts[w]! &= board.hours[w]!;
+  // A window from the last duration - 1 quarters of a day would run into the next one.
+  for (const day of board.days) clearRange(starts, Math.max(day.start, day.end - duration + 1), day.end);
+  return starts;
+}
+
+const differs = (person: Placed): boolean => person.free.some((word, w) => word !== person.reach[w]);
+
+/** Whether every run of every set begins and ends on the hour of the board. */
+export function onTheHour(board: Board, sets: readonly Bits[]): boolean {
+  for (const bits of sets) {
+    for (let w = 0; w < bits.length; w++) {
+      // Bit i of the edges is set where bit i differs from bit i - 1: a run begins or ends there.
+      const previous = (bits[w]! << 1) | (w > 0 ? bits[w - 1]! >>> 31 : 0);
+      const edges = (bits[w]! ^ previous) >>> 0;
+      if ((edges & ~board.hours[w]!) >>> 0 !== 0) return false;
+    }
+    // A run that reaches the end of the board ends there, which is a day's end, so on the hour.
+  }
+  return true;
+}
 
 /**
- * The windows of `duration` hours that at least `minAttendees` people can attend,
- * grouped by attendee count (most attendees first), each group in week order.
- * When everyone must attend there is one group, read straight off the common free hours of each day.
+ * The windows of `duration` quarters that at least `minAttendees` people can make (free or if-needed),
+ * grouped best first: most attendees, then fewest attendees using if-needed time; each group in time order.
  */
-export function qualifyingWindows(people: readonly { mask: WeekMask }[], duration: number, minAttendees: number): WindowKey[][] {
-  if (minAttendees >= people.length) {
-    const keys: WindowKey[] = [];
-    for (let d = 0; d < DAYS.length; d++) {
-      let common = FULL_DAY;
-      for (let i = 0; i < people.length && common !== 0; i++) common &= people[i]!.mask[d] ?? 0;
-      pushStarts(keys, d, windowStarts(common, duration));
+export function qualifyingWindows(
+  board: Board,
+  people: readonly Placed[],
+  duration: number,
+  minAttendees: number,
+  hourly: boolean,
+): WindowKey[][] {
+  const n = people.length;
+  const tiered = people.filter(differs);
+  if (minAttendees >= n) {
+    const reachStarts = windowStarts(
+      board,
+      andAll(
+        people.map((p) => p.reach),
+        board.length,
+      ),
+      duration,
+      hourly,
+    );
+    if (tiered.length === 0) {
+      const keys: WindowKey[] = [];
+      forEachBit(reachStarts, (key) => keys.push(key), board.length);
+      return keys.length === 0 ? [] : [keys];
     }
-    return keys.length === 0 ? [] : [keys];
+    const ifNeeded = new Uint8Array(board.length);
+    for (const person of tiered) {
+      const free = windowStarts(board, person.free, duration, hourly);
+      forEachBit(reachStarts, (key) => {
+        if (((free[key >>> 5]! >>> (key & 31)) & 1) === 0) ifNeeded[key]!++;
+      });
+    }
+    const buckets: WindowKey[][] = Array.from({ length: tiered.length + 1 }, () => []);
+    forEachBit(reachStarts, (key) => buckets[ifNeeded[key]!]!.push(key), board.length);
+    return buckets.filter((bucket) => bucket.length > 0);
   }
 
-  const counts = new Uint32Array(WINDOW_KEYS);
+  const attendees = new Uint16Array(board.length);
+  const ifNeeded = new Uint16Array(board.length);
   for (const person of people) {
-    for (let d = 0; d < DAYS.length; d++) {
-      let starts = windowStarts(person.mask[d] ?? 0, duration);
-      while (starts !== 0) {
-        const lowest = starts & -starts;
-        counts[d * HOURS_PER_DAY + 31 - Math.clz32(lowest)]!++;
-        starts ^= lowest;
-      }
+    const reach = windowStarts(board, person.reach, duration, hourly);
+    forEachBit(reach, (key) => attendees[key]!++, board.length);
+    if (differs(person)) {
+      const free = windowStarts(board, person.free, duration, hourly);
+      forEachBit(reach, (key) => {
+        if (((free[key >>> 5]! >>> (key & 31)) & 1) === 0) ifNeeded[key]!++;
+      });
     }
   }
-  // Bucket b holds windows with people.length - b attendees, so buckets come out most attendees first.
-  const buckets: WindowKey[][] = [];
-  for (let b = 0; b <= people.length - minAttendees; b++) buckets.push([]);
-  for (let key = 0; key < WINDOW_KEYS; key++) {
-    const count = counts[key]!;
-    if (count >= minAttendees) buckets[people.length - count]!.push(key);
+  // Bucket (n - attendees) * (n + 1) + if-needed: ascending buckets are best first.
+  const buckets = new Map<number, WindowKey[]>();
+  for (let key = 0; key < board.length; key++) {
+    const count = attendees[key]!;
+    if (count < minAttendees) continue;
+    const bucket = (n - count) * (n + 1) + ifNeeded[key]!;
+    let keys = buckets.get(bucket);
+    if (!keys) buckets.set(bucket, (keys = []));
+    keys.push(key);
   }
-  return buckets.filter((bucket) => bucket.length > 0);
+  return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, keys]) => keys);
 }
 
 /**
  * Appends to `out`, and marks in `taken`, up to `limit` windows not already in `taken`,
- * in the preference's order: within each group, `first` walks week order, `last` walks it backwards,
+ * in the preference's order: within each group, `first` walks time order, `last` walks it backwards,
  * and `random` walks a Fisher–Yates shuffle of the group driven by `random`.
  * Shuffles are done lazily, position by position, so stopping early draws no more numbers than needed
  * and the answer equals the prefix of the fully shuffled ranking.
@@ -87,14 +142,5 @@ export function pickWindows(
         if (take(shuffled[i]!)) return;
       }
     }
-  }
-}
-
-function pushStarts(keys: WindowKey[], day: number, starts: number): void {
-  let bits = starts;
-  while (bits !== 0) {
-    const lowest = bits & -bits;
-    keys.push(day * HOURS_PER_DAY + 31 - Math.clz32(lowest));
-    bits ^= lowest;
   }
 }

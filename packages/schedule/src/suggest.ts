@@ -1,14 +1,16 @@
+import { allSet } from "./bits.ts";
+import type { Board } from "./calendar.ts";
+import type { Placed } from "./place.ts";
 import { randomSeed, seededRandom } from "./random.ts";
-import { pickWindows, qualifyingWindows, WINDOW_KEYS, type Preference, type WindowKey } from "./rank.ts";
-import { DAYS, HOURS_PER_DAY, hoursMask, type Day, type WeekMask } from "./week.ts";
+import { onTheHour, pickWindows, qualifyingWindows, type Preference, type WindowKey } from "./rank.ts";
 
-/** A group member: who they are, when they are free, and how they like meetings chosen. */
-export type Member = { email: string; mask: WeekMask; preference: Preference };
+/** A group member on a board: who they are, when they can come, and how they like meetings chosen. */
+export type Member = Placed & { email: string; preference: Preference };
 
 /** What meeting to look for. */
 export type SuggestOptions = {
-  /** Meeting length, 1..24; a meeting lies within one day: start s, end s + d <= 24. */
-  durationHours: number;
+  /** Meeting length in quarter hours, 1..96; a meeting lies within one day of the board. */
+  quarters: number;
   /** How to choose; absent => each distinct preference of the members, in member order. */
   preference?: Preference;
   /** Suggestions wanted per preference; default 1. */
@@ -19,45 +21,40 @@ export type SuggestOptions = {
   seed?: string;
 };
 
-/** One suggested meeting: its day, [start, end) hours, the preference that chose it, and who can or cannot come. */
-export type Suggestion = {
-  day: Day;
-  slot: [number, number];
-  preference: Preference;
-  attendees: string[];
-  missing: string[];
-};
+/** One chosen window: where it starts on the board, the preference that chose it, and who can or cannot come. */
+export type Pick = { key: WindowKey; preference: Preference; attendees: string[]; missing: string[]; if_needed: string[] };
 
 /**
- * Suggests meeting windows of `durationHours` that at least `minAttendees` members can attend.
+ * Chooses meeting windows of `quarters` that at least `minAttendees` members can attend.
  *
- * Windows with more attendees rank first; among equals, `first` picks the earliest start in the week,
- * `last` the latest, and `random` a uniformly random one (reproducible with `seed`).
- * With a `preference`, returns up to `limit` windows in its order. Without one, each distinct member
- * preference, in member order, contributes up to `limit` windows not already suggested.
- * Attendees and missing members are listed in member order.
+ * Windows with more attendees rank first, then those that need fewer people's if-needed time; among
+ * equals, `first` picks the earliest start, `last` the latest, and `random` a uniformly random one
+ * (reproducible with `seed`). With a `preference`, returns up to `limit` windows in its order. Without
+ * one, each distinct member preference, in member order, contributes up to `limit` windows not already
+ * chosen. Attendees, missing members and if-needed users are listed in member order.
  */
-export function suggestSlots(members: readonly Member[], options: SuggestOptions): Suggestion[] {
-  const duration = options.durationHours;
+export function pickSlots(board: Board, members: readonly Member[], options: SuggestOptions): Pick[] {
+  const duration = options.quarters;
   const limit = Math.floor(options.limit ?? 1);
-  if (members.length === 0 || !Number.isInteger(duration) || duration < 1 || duration > HOURS_PER_DAY || !(limit >= 1)) {
-    return [];
-  }
+  if (members.length === 0 || !Number.isInteger(duration) || duration < 1 || duration > 96 || !(limit >= 1)) return [];
   const minAttendees = clampAttendees(options.minAttendees, members.length);
-  const groups = qualifyingWindows(members, duration, minAttendees);
+  // Meetings start on the hour when everyone's time and the length are whole hours, so a group that never
+  // spoke in minutes gets the hour-by-hour answer it always got; otherwise on any quarter hour.
+  const hourly = duration % 4 === 0 && onTheHour(board, members.flatMap((m) => [m.free, m.reach]));
+  const groups = qualifyingWindows(board, members, duration, minAttendees, hourly);
   if (groups.length === 0) return [];
 
   const preferences = options.preference === undefined ? distinctPreferences(members) : [options.preference];
-  const taken = new Uint8Array(WINDOW_KEYS);
+  const taken = new Uint8Array(board.length);
   const random = lazyRandom(options.seed);
-  const suggestions: Suggestion[] = [];
+  const picks: Pick[] = [];
   const keys: WindowKey[] = [];
   for (const preference of preferences) {
     keys.length = 0;
     pickWindows(groups, preference, limit, taken, random, keys);
-    for (const key of keys) suggestions.push(describe(key, duration, preference, members, minAttendees));
+    for (const key of keys) picks.push(describe(key, duration, preference, members));
   }
-  return suggestions;
+  return picks;
 }
 
 /** The members' preferences without repeats, in the order the members are listed. */
@@ -83,19 +80,16 @@ function lazyRandom(seed: string | undefined): () => number {
   };
 }
 
-function describe(key: WindowKey, duration: number, preference: Preference, members: readonly Member[], minAttendees: number): Suggestion {
-  const dayIndex = Math.floor(key / HOURS_PER_DAY);
-  const start = key - dayIndex * HOURS_PER_DAY;
+function describe(key: WindowKey, duration: number, preference: Preference, members: readonly Member[]): Pick {
   const attendees: string[] = [];
   const missing: string[] = [];
-  if (minAttendees >= members.length) {
-    for (const member of members) attendees.push(member.email);
-  } else {
-    const window = hoursMask(start, duration);
-    for (const member of members) {
-      if (((member.mask[dayIndex] ?? 0) & window) >>> 0 === window) attendees.push(member.email);
-      else missing.push(member.email);
-    }
+  const ifNeeded: string[] = [];
+  for (const member of members) {
+    if (allSet(member.free, key, key + duration)) attendees.push(member.email);
+    else if (allSet(member.reach, key, key + duration)) {
+      attendees.push(member.email);
+      ifNeeded.push(member.email);
+    } else missing.push(member.email);
   }
-  return { day: DAYS[dayIndex]!, slot: [start, start + duration], preference, attendees, missing };
+  return { key, preference, attendees, missing, if_needed: ifNeeded };
 }

@@ -1,0 +1,202 @@
+/**
+ * The scheduling answers for a group, in both forms:
+ * - weekday form (no `from`): computed for the coming week in the display zone and answered per weekday, so
+ *   a group all in UTC without exceptions gets exactly its weekly patterns' answer;
+ * - dated form: real instants from the window's start, each slot with its date, weekday and hours in the
+ *   display zone and its ISO 8601 start and end.
+ */
+import type { DatedInterval, DatedSuggestion, DaySlot, Interval, Suggestion, Week } from "@w2meet/contracts";
+import type { Bits } from "./bits.ts";
+import { type Calendar, comingWeek, WEEK_BOARD } from "./calendar.ts";
+import { commonFree, runsOf } from "./common.ts";
+import { type HeatmapDay, heatmapDays } from "./heatmap.ts";
+import {
+  DAYS,
+  type Day,
+  dayOfMask,
+  dayToMask,
+  hoursOf,
+  maskToWeek,
+  QUARTER_MS,
+  QUARTERS_PER_DAY,
+  weekToMask,
+} from "./pattern.ts";
+import { asWeek, fold, hasExceptionsNear, type Person, type Placed, place, sameWallClock } from "./place.ts";
+import type { Preference } from "./rank.ts";
+import { type Member, type Pick as Chosen, pickSlots, type SuggestOptions } from "./suggest.ts";
+import { dayNumber, isoIn, localDay, wallMinutes } from "./zone.ts";
+
+/** A person as the users service answers them. */
+export type PersonInput = {
+  email: string;
+  availabilities: Partial<Record<Day, readonly DaySlot[]>>;
+  if_needed?: Partial<Record<Day, readonly DaySlot[]>>;
+  time_zone?: string;
+  dates?: readonly { date: string; available: readonly DaySlot[]; if_needed?: readonly DaySlot[] }[];
+  preference: Preference;
+};
+
+const or = (a: Bits, b: Bits): Bits => {
+  const out = a.slice();
+  for (let w = 0; w < out.length; w++) out[w]! |= b[w]!;
+  return out;
+};
+
+/** A person in the scheduling functions' form: masks of their weekly tiers and of each exception. */
+export function personOf(input: PersonInput): Person & { preference: Preference } {
+  const free = weekToMask(input.availabilities);
+  const reach = input.if_needed ? or(free, weekToMask(input.if_needed)) : free;
+  const dates = new Map<number, { available: Bits; reach: Bits }>();
+  for (const exception of input.dates ?? []) {
+    const available = dayToMask(exception.available);
+    dates.set(dayNumber(exception.date), { available, reach: or(available, dayToMask(exception.if_needed)) });
+  }
+  return { email: input.email, zone: input.time_zone ?? "UTC", free, reach, dates, preference: input.preference };
+}
+
+const weekCalendars = new Map<string, Calendar>();
+
+/** The coming week in `zone` (cached per zone and date, since every weekday-form request asks it). */
+function weekCalendar(zone: string, now: number): Calendar {
+  const key = `${zone}|${localDay(zone, now)}`;
+  let calendar = weekCalendars.get(key);
+  if (!calendar) {
+    calendar = comingWeek(zone, now);
+    if (weekCalendars.size > 1000) weekCalendars.clear();
+    weekCalendars.set(key, calendar);
+  }
+  return calendar;
+}
+
+/** Each person's tiers as weekday masks in `zone`: their coming week folded onto its wall clock. */
+function onWeek(people: readonly (Person & { preference: Preference })[], zone: string, now: number): Member[] {
+  let calendar: Calendar | undefined;
+  return people.map((person) => {
+    calendar ??= weekCalendar(zone, now);
+    if (sameWallClock(person, calendar) && !hasExceptionsNear(person, calendar)) {
+      return { email: person.email, preference: person.preference, free: person.free, reach: person.reach };
+    }
+    const placed = place(person, calendar);
+    return {
+      email: person.email,
+      preference: person.preference,
+      free: asWeek(calendar, fold(calendar, placed.free)),
+      reach: asWeek(calendar, fold(calendar, placed.reach)),
+    };
+  });
+}
+
+/** Each person's tiers on the calendar. */
+const onCalendar = (people: readonly (Person & { preference: Preference })[], calendar: Calendar): Member[] =>
+  people.map((person) => ({ email: person.email, preference: person.preference, ...place(person, calendar) }));
+
+// ---------------------------------------------------------------------------------------------- common
+
+/** The time everyone is free in the weekday form: as a week and as merged intervals (hours, 9.5 = 09:30). */
+export function commonWeekly(people: readonly PersonInput[], zone: string, now: number): { week: Week; intervals: Interval[] } {
+  const members = onWeek(people.map(personOf), zone, now);
+  const common = commonFree(
+    members.map((m) => m.free),
+    WEEK_BOARD,
+  );
+  const intervals = runsOf(WEEK_BOARD, common).map((run) => {
+    const at = run.dayIndex * QUARTERS_PER_DAY;
+    return { day: DAYS[run.dayIndex]!, start: hoursOf(run.start - at), end: hoursOf(run.end - at) };
+  });
+  return { week: maskToWeek(common), intervals };
+}
+
+/** Hours in the calendar's zone of quarter `i`, which is the end of the day at the day's last quarter. */
+function hourAt(calendar: Calendar, i: number, dayEnd: number): number {
+  if (i === dayEnd) return 24;
+  return Math.round(wallMinutes(calendar.zone, calendar.origin + i * QUARTER_MS) / 15) / 4;
+}
+
+/** Where a run of quarters [start, end) of a calendar day lies, in the answer's terms. */
+function placeOf(calendar: Calendar, dayIndex: number, start: number, end: number): DatedInterval {
+  const day = calendar.days[dayIndex]!;
+  return {
+    date: day.date,
+    day: day.day,
+    start: isoIn(calendar.zone, calendar.origin + start * QUARTER_MS),
+    end: isoIn(calendar.zone, calendar.origin + end * QUARTER_MS),
+    slot: [hourAt(calendar, start, -1), hourAt(calendar, end, day.end)],
+  };
+}
+
+/** The time everyone is free on each date of the calendar, and as dated intervals split at the zone's midnights. */
+export function commonDated(
+  people: readonly PersonInput[],
+  calendar: Calendar,
+): { dates: { date: string; day: Day; available: DaySlot[] }[]; intervals: DatedInterval[] } {
+  const members = onCalendar(people.map(personOf), calendar);
+  const common = commonFree(
+    members.map((m) => m.free),
+    calendar,
+  );
+  const folded = fold(calendar, common);
+  return {
+    dates: calendar.days.map((day, k) => ({ date: day.date, day: day.day, available: dayOfMask(folded, k * QUARTERS_PER_DAY) })),
+    intervals: runsOf(calendar, common).map((run) => placeOf(calendar, run.dayIndex, run.start, run.end)),
+  };
+}
+
+// --------------------------------------------------------------------------------------------- heatmap
+
+/** Weekday-form heatmap: per weekday, cells of `step` minutes. */
+export function heatmapWeekly(people: readonly PersonInput[], zone: string, now: number, step: number): Record<Day, HeatmapDay> {
+  const days = heatmapDays(onWeek(people.map(personOf), zone, now), DAYS.length, step);
+  return Object.fromEntries(DAYS.map((day, d) => [day, days[d]!])) as Record<Day, HeatmapDay>;
+}
+
+/** Dated heatmap: per date of the calendar, cells of `step` minutes of the zone's wall clock. */
+export function heatmapDated(
+  people: readonly PersonInput[],
+  calendar: Calendar,
+  step: number,
+): (HeatmapDay & { date: string; day: Day; start: string })[] {
+  const folded = onCalendar(people.map(personOf), calendar).map((m) => ({
+    email: m.email,
+    free: fold(calendar, m.free),
+    reach: fold(calendar, m.reach),
+  }));
+  return heatmapDays(folded, calendar.days.length, step).map((cells, k) => {
+    const day = calendar.days[k]!;
+    return { date: day.date, day: day.day, start: isoIn(calendar.zone, calendar.origin + day.start * QUARTER_MS), ...cells };
+  });
+}
+
+// ----------------------------------------------------------------------------------------- suggestions
+
+/** What the suggestion functions take: the duration in minutes (a multiple of 15). */
+export type MeetingOptions = Omit<SuggestOptions, "quarters"> & { minutes: number };
+
+const quartersOf = (options: MeetingOptions): SuggestOptions => ({ ...options, quarters: options.minutes / 15 });
+
+const who = (pick: Chosen) => ({
+  preference: pick.preference,
+  attendees: pick.attendees,
+  missing: pick.missing,
+  if_needed: pick.if_needed,
+});
+
+/** Ranked suggestions in the weekday form (earliest in the week, Monday 00:00 first, for `first`). */
+export function suggestWeekly(people: readonly PersonInput[], zone: string, now: number, options: MeetingOptions): Suggestion[] {
+  const quarters = options.minutes / 15;
+  return pickSlots(WEEK_BOARD, onWeek(people.map(personOf), zone, now), quartersOf(options)).map((pick) => {
+    const d = Math.floor(pick.key / QUARTERS_PER_DAY);
+    const start = pick.key - d * QUARTERS_PER_DAY;
+    return { day: DAYS[d]!, slot: [hoursOf(start), hoursOf(start + quarters)], ...who(pick) };
+  });
+}
+
+/** Ranked suggestions at real instants of the calendar (earliest first for `first`). */
+export function suggestDated(people: readonly PersonInput[], calendar: Calendar, options: MeetingOptions): DatedSuggestion[] {
+  const quarters = options.minutes / 15;
+  return pickSlots(calendar, onCalendar(people.map(personOf), calendar), quartersOf(options)).map((pick) => {
+    let d = 0;
+    while (calendar.days[d]!.end <= pick.key) d++;
+    return { ...placeOf(calendar, d, pick.key, pick.key + quarters), ...who(pick) };
+  });
+}
+
