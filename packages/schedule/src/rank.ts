@@ -24,14 +24,17 @@ const differs = (person: Placed): boolean => person.free.some((word, w) => word 
 
 /** Whether every run of every set begins and ends on the hour of the board. */
 export function onTheHour(board: Board, sets: readonly Bits[]): boolean {
+  const lastWord = (board.length - 1) >>> 5;
+  // Edges at the board's own ends are where the window cuts time, not where anyone's time begins or ends.
+  const tail = board.length & 31 ? ((1 << (board.length & 31)) - 1) >>> 0 : 0xffffffff;
   for (const bits of sets) {
-    for (let w = 0; w < bits.length; w++) {
+    for (let w = 0; w <= lastWord; w++) {
       // Bit i of the edges is set where bit i differs from bit i - 1: a run begins or ends there.
-      const previous = (bits[w]! << 1) | (w > 0 ? bits[w - 1]! >>> 31 : 0);
-      const edges = (bits[w]! ^ previous) >>> 0;
+      const previous = (bits[w]! << 1) | (w > 0 ? bits[w - 1]! >>> 31 : bits[0]! & 1);
+      let edges = (bits[w]! ^ previous) >>> 0;
+      if (w === lastWord) edges &= tail;
       if ((edges & ~board.hours[w]!) >>> 0 !== 0) return false;
     }
-    // A run that reaches the end of the board ends there, which is a day's end, so on the hour.
   }
   return true;
 }
