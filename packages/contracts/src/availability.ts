@@ -101,8 +101,8 @@ const Lists = Type.Array(Type.Array(Type.String()), { minItems: 24, maxItems: 96
 const HeatmapDay = {
   slots: Counts,
   free: Lists,
-  if_needed_slots: Counts,
-  if_needed: Lists,
+  if_needed_slots: Type.Optional(Counts),
+  if_needed: Type.Optional(Lists),
 };
 
 /** Answer of `GET /availability/heatmap`. */
@@ -110,10 +110,15 @@ export const AvailabilityHeatmap = Type.Object({
   users: GroupUsers,
   slots: perDay(Counts, { description: "Per day, one count per cell (24 by default): how many members are free for all of it" }),
   free: perDay(Lists, { description: "Per day, one list per cell: who is free for all of it, in request order" }),
-  if_needed_slots: perDay(Counts, {
-    description: "Per day, one count per cell: how many members can make it only with their if-needed time",
-  }),
-  if_needed: perDay(Lists, { description: "Per day, one list per cell: who can make it only with their if-needed time" }),
+  if_needed_slots: Type.Optional(
+    perDay(Counts, {
+      description:
+        "Per day, one count per cell: how many members can make it only with their if-needed time (present when someone has any)",
+    }),
+  ),
+  if_needed: Type.Optional(
+    perDay(Lists, { description: "Per day, one list per cell: who can make it only with their if-needed time (present when someone has any)" }),
+  ),
 });
 export type AvailabilityHeatmap = Static<typeof AvailabilityHeatmap>;
 
@@ -129,7 +134,11 @@ export const DatedHeatmap = Type.Object({
       start: Type.Unsafe<string>({ ...Instant, description: "The date's first instant (midnight in `tz`)" }),
       ...HeatmapDay,
     }),
-    { description: "Cells are wall-clock time in `tz`: one that does not occur that day (a DST gap) has no one" },
+    {
+      description:
+        "Cells are wall-clock time in `tz`: one that does not occur that day (a DST gap) has no one. " +
+        "`if_needed_slots` and `if_needed` are present when someone in the group has if-needed time",
+    },
   ),
 });
 export type DatedHeatmap = Static<typeof DatedHeatmap>;

@@ -55,7 +55,9 @@ const Who = {
     description: "Who can make the whole slot (some maybe only with if-needed time), in the order of the users list",
   }),
   missing: Type.Array(Email, { description: "Who cannot (only below everyone with min_attendees)" }),
-  if_needed: Type.Array(Email, { description: "Attendees who would be using if-needed time" }),
+  if_needed: Type.Optional(
+    Type.Array(Email, { minItems: 1, description: "Attendees who would be using if-needed time; absent when nobody would" }),
+  ),
 };
 
 /** One suggested meeting in the weekday form (a query without `from`) and the preference that chose it. */
@@ -73,7 +75,6 @@ export const Suggestion = Type.Object(
         preference: "first",
         attendees: ["ada@example.com", "grace@example.com"],
         missing: [],
-        if_needed: [],
       },
     ],
   },
@@ -94,7 +95,6 @@ export const DatedSuggestion = Type.Object(
         preference: "first",
         attendees: ["ada@example.com", "grace@example.com"],
         missing: [],
-        if_needed: [],
       },
     ],
   },

@@ -173,11 +173,12 @@ export type MeetingOptions = Omit<SuggestOptions, "quarters"> & { minutes: numbe
 
 const quartersOf = (options: MeetingOptions): SuggestOptions => ({ ...options, quarters: options.minutes / 15 });
 
+// `if_needed` is named only when someone would use if-needed time, so a group without any gets today's answer.
 const who = (pick: Chosen) => ({
   preference: pick.preference,
   attendees: pick.attendees,
   missing: pick.missing,
-  if_needed: pick.if_needed,
+  ...(pick.if_needed.length > 0 && { if_needed: pick.if_needed }),
 });
 
 /** Ranked suggestions in the weekday form (earliest in the week, Monday 00:00 first, for `first`). */

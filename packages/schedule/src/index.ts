@@ -9,6 +9,7 @@ export {
   maskToWeek,
   normalizeDay,
   normalizeWeek,
+  QUARTER_MS,
   weekToMask,
   type Day,
   type Week,
@@ -26,6 +27,7 @@ export {
   type MeetingOptions,
   type PersonInput,
 } from "./group.ts";
+export type { HeatmapDay } from "./heatmap.ts";
 export type { Preference } from "./rank.ts";
 export { seededRandom } from "./random.ts";
 export { readWindow, isCalendarDate, type Window } from "./window.ts";

@@ -1,6 +1,6 @@
 import type { CommonAvailability, UserAvailability } from "@w2meet/contracts";
 import { startFakeService } from "./fake-service.ts";
-import { commonFreeHours, freeIntervals, maskToWeek, weekToMask } from "@w2meet/schedule";
+import { commonWeekly } from "@w2meet/schedule";
 
 const problem = (status: number, detail: string, extras: object = {}) => ({
   type: "urn:w2meet:problem:test",
@@ -27,11 +27,11 @@ export function startFakeAvailability(people: UserAvailability[]) {
       const missing = emails.filter((email) => !byEmail.has(email));
       if (missing.length) return Response.json(problem(404, `No user with email ${missing.join(", ")}`, { missing }), { status: 404 });
       const members = emails.map((email) => byEmail.get(email)!);
-      const common = commonFreeHours(members.map((m) => weekToMask(m.availabilities)));
+      const { week, intervals } = commonWeekly(members, "UTC", Date.now());
       const answer: CommonAvailability = {
         users: emails,
-        common_availabilities: maskToWeek(common),
-        intervals: freeIntervals(common),
+        common_availabilities: week,
+        intervals,
         preferences: Object.fromEntries(members.map((m) => [m.email, m.preference])),
         ...(url.searchParams.get("include") === "members" && { members }),
       };

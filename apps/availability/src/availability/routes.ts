@@ -1,6 +1,14 @@
-import { AvailabilityHeatmap, CommonAvailability, CommonAvailabilityQuery, GroupQuery, Problem } from "@w2meet/contracts";
+import {
+  AvailabilityHeatmap,
+  CommonAvailability,
+  CommonAvailabilityQuery,
+  DatedCommonAvailability,
+  DatedHeatmap,
+  HeatmapQuery,
+  Problem,
+} from "@w2meet/contracts";
 import { caseIdOf, groupFromQuery } from "@w2meet/kit";
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import * as availability from "./service.ts";
 
 const tags = ["availability"];
@@ -15,16 +23,21 @@ export const availabilityRoutes = (deps: availability.AvailabilityDeps) =>
       "/common_availabilities",
       async ({ query, set }) => {
         const emails = groupFromQuery(query);
+        const window = availability.windowOf(query);
         const members = await availability.readGroup(deps, emails, caseIdOf(set));
-        return availability.commonAvailability(emails, members, query.include === "members");
+        return availability.commonAvailability(emails, members, query.include === "members", window);
       },
       {
         query: CommonAvailabilityQuery,
-        response: { 200: CommonAvailability, ...problems },
+        response: { 200: t.Union([CommonAvailability, DatedCommonAvailability]), ...problems },
         detail: {
           tags,
-          summary: "Hours a group is all free",
-          description: `The common free hours as a week and as merged intervals (Monday 9, 10, 11 → 9–12), with each member's preference. ${groupErrors}`,
+          summary: "Time a group is all free",
+          description:
+            "Without `from`: the common free time as a week (hours in `tz`, computed for the coming week there, each " +
+            "person's hours placed in their own time zone and dated exceptions applied) and as merged intervals " +
+            "(Monday 9, 10, 11 → 9–12; 9.5 is 09:30), with each member's preference. With `from`: real time from " +
+            `there for \`days\` days, per date and as dated intervals with ISO 8601 start and end. ${groupErrors}`,
         },
       },
     )
@@ -32,15 +45,20 @@ export const availabilityRoutes = (deps: availability.AvailabilityDeps) =>
       "/heatmap",
       async ({ query, set }) => {
         const emails = groupFromQuery(query);
-        return availability.groupHeatmap(emails, await availability.readGroup(deps, emails, caseIdOf(set)));
+        const window = availability.windowOf(query);
+        const step = availability.stepOf(query.step);
+        return availability.groupHeatmap(emails, await availability.readGroup(deps, emails, caseIdOf(set)), window, step);
       },
       {
-        query: GroupQuery,
-        response: { 200: AvailabilityHeatmap, ...problems },
+        query: HeatmapQuery,
+        response: { 200: t.Union([AvailabilityHeatmap, DatedHeatmap]), ...problems },
         detail: {
           tags,
           summary: "How many of a group, and who, are free at each hour",
-          description: `Per day, 24 counts and 24 lists of emails. ${groupErrors}`,
+          description:
+            "Per day, one count and one list of emails per cell (an hour by default, `step` 15 or 30 for finer): who is " +
+            "free for all of it, and separately who can make it only with their if-needed time. Without `from`, per " +
+            `weekday of the coming week in \`tz\`; with it, per date of the window. ${groupErrors}`,
         },
       },
     );

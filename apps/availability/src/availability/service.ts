@@ -1,7 +1,29 @@
-import type { AvailabilityHeatmap, CommonAvailability, GroupAvailability, Preference, UserAvailability } from "@w2meet/contracts";
-import { ProblemError, notFound } from "@w2meet/kit";
+import {
+  type AvailabilityHeatmap,
+  type CommonAvailability,
+  type DatedCommonAvailability,
+  type DatedHeatmap,
+  type Day,
+  DAYS,
+  type GroupAvailability,
+  HEATMAP_STEPS,
+  type Preference,
+  type UserAvailability,
+} from "@w2meet/contracts";
+import { invalid, notFound, ProblemError } from "@w2meet/kit";
 import { relayProblem, type RelayingClient } from "@w2meet/kit/relay";
-import { commonFreeHours, freeIntervals, heatmap, maskToWeek, weekToMask } from "@w2meet/schedule";
+import {
+  type Calendar,
+  commonDated,
+  commonWeekly,
+  heatmapDated,
+  type HeatmapDay,
+  heatmapWeekly,
+  isoIn,
+  QUARTER_MS,
+  readWindow,
+  type Window,
+} from "@w2meet/schedule";
 
 /** What the availability functions work with; made once in app.ts. */
 export type AvailabilityDeps = { users: RelayingClient };
@@ -24,30 +46,58 @@ export async function readGroup({ users }: AvailabilityDeps, emails: readonly st
   return answer.body.users;
 }
 
-/**
- * The hours everyone in the group is free, as a week and as merged intervals, with each member's
- * preference; with `includeMembers`, each member's own week too (what a ranking caller needs).
- */
-export function commonAvailability(emails: string[], members: UserAvailability[], includeMembers: boolean): CommonAvailability {
-  const masks = [];
-  const preferences: Record<string, Preference> = {};
-  for (const member of members) {
-    masks.push(weekToMask(member.availabilities));
-    preferences[member.email] = member.preference;
-  }
-  const common = commonFreeHours(masks);
-  const answer: CommonAvailability = {
-    users: emails,
-    common_availabilities: maskToWeek(common),
-    intervals: freeIntervals(common),
-    preferences,
-  };
-  if (includeMembers) answer.members = members;
-  return answer;
+/** The window of a query (`from`, `days`, `tz`), or a 400 naming what is wrong with it. */
+export function windowOf(query: { from?: string; days?: number; tz?: string }): Window {
+  const window = readWindow(query, Date.now());
+  if (Array.isArray(window)) throw invalid(window, "The request query has invalid fields");
+  return window;
 }
 
-/** How many members, and who, are free at each hour of the week. */
-export function groupHeatmap(emails: string[], members: UserAvailability[]): AvailabilityHeatmap {
-  const { slots, free } = heatmap(members.map((member) => ({ email: member.email, mask: weekToMask(member.availabilities) })));
-  return { users: emails, slots, free };
+/** The window's bounds as answered: the display zone and the instants it runs between. */
+const boundsOf = (calendar: Calendar) => ({
+  time_zone: calendar.zone,
+  from: isoIn(calendar.zone, calendar.origin),
+  to: isoIn(calendar.zone, calendar.origin + calendar.length * QUARTER_MS),
+});
+
+const preferencesOf = (members: UserAvailability[]): Record<string, Preference> =>
+  Object.fromEntries(members.map((member) => [member.email, member.preference]));
+
+/**
+ * The time everyone in the group is free, with each member's preference; with `includeMembers`, each
+ * member as the users service answered them (what a ranking caller needs). Without `from`, the weekday
+ * form for the coming week in `tz`; with it, each date of the window and dated intervals.
+ */
+export function commonAvailability(
+  emails: string[],
+  members: UserAvailability[],
+  includeMembers: boolean,
+  window: Window,
+): CommonAvailability | DatedCommonAvailability {
+  const extra = includeMembers ? { members } : {};
+  if (window.calendar) {
+    const { dates, intervals } = commonDated(members, window.calendar);
+    return { users: emails, ...boundsOf(window.calendar), dates, intervals, preferences: preferencesOf(members), ...extra };
+  }
+  const { week, intervals } = commonWeekly(members, window.zone, Date.now());
+  return { users: emails, common_availabilities: week, intervals, preferences: preferencesOf(members), ...extra };
+}
+
+/** Heatmap cells may be a quarter, half or whole hour. */
+export function stepOf(step: number | undefined): number {
+  if (step === undefined) return 60;
+  if (!(HEATMAP_STEPS as readonly number[]).includes(step)) throw invalid([{ path: "step", message: "Expected 15, 30 or 60" }]);
+  return step;
+}
+
+/** How many members, and who, are free (or free only if needed) in each cell, per weekday or per date. */
+export function groupHeatmap(emails: string[], members: UserAvailability[], window: Window, step: number): AvailabilityHeatmap | DatedHeatmap {
+  if (window.calendar) {
+    return { users: emails, ...boundsOf(window.calendar), step, dates: heatmapDated(members, window.calendar, step) };
+  }
+  const days = heatmapWeekly(members, window.zone, Date.now(), step);
+  const per = <K extends keyof HeatmapDay>(key: K) =>
+    Object.fromEntries(DAYS.map((day) => [day, days[day][key]])) as Record<Day, NonNullable<HeatmapDay[K]>>;
+  const tiers = days.monday.if_needed ? { if_needed_slots: per("if_needed_slots"), if_needed: per("if_needed") } : {};
+  return { users: emails, slots: per("slots"), free: per("free"), ...tiers };
 }

@@ -172,8 +172,8 @@ describe("GET /suggestions with bad parameters", () => {
     ["a single user", "users=ada@example.com", ["users"]],
     ["101 users", `users=${crowd}`, ["users"]],
     ["no group", "duration=60", ["users"]],
-    ["duration 90", `${pair}&duration=90`, ["duration"]],
-    ["duration 30", `${pair}&duration=30`, ["duration"]],
+    ["duration 50", `${pair}&duration=50`, ["duration"]],
+    ["duration 10", `${pair}&duration=10`, ["duration"]],
     ["duration 1500", `${pair}&duration=1500`, ["duration"]],
     ["a duration that is not a number", `${pair}&duration=long`, ["duration"]],
     ["limit 0", `${pair}&limit=0`, ["limit"]],
@@ -183,8 +183,8 @@ describe("GET /suggestions with bad parameters", () => {
     ["min_attendees above the group", `${pair}&min_attendees=3`, ["min_attendees"]],
     ["an unknown preference", `${pair}&preference=soonest`, ["preference"]],
     ["a seed over 128 characters", `${pair}&preference=random&seed=${"s".repeat(129)}`, ["seed"]],
-    ["several at once", "users=ada@example.com,nope&duration=90&limit=0&preference=soonest", ["limit", "preference", "users", "duration"]],
-    ["min_attendees and duration together", `${pair}&min_attendees=5&duration=30`, ["duration", "min_attendees"]],
+    ["several at once", "users=ada@example.com,nope&duration=50&limit=0&preference=soonest", ["limit", "preference", "users", "duration"]],
+    ["min_attendees and duration together", `${pair}&min_attendees=5&duration=20`, ["duration", "min_attendees"]],
     ["an unknown parameter", `${pair}&limit=0&when=soon`, ["limit", "when"]],
   ])("answers 400 for %s, naming every offending field, without asking availability", async (_, query, fields) => {
     const before = availability.calls.length;

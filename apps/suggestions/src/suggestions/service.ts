@@ -1,7 +1,7 @@
-import type { CommonAvailability, SuggestionList } from "@w2meet/contracts";
+import type { CommonAvailability, DatedSuggestionList, SuggestionList } from "@w2meet/contracts";
 import { ProblemError } from "@w2meet/kit";
 import { relayProblem, type RelayingClient } from "@w2meet/kit/relay";
-import { suggestSlots, weekToMask, type Member } from "@w2meet/schedule";
+import { suggestDated, suggestWeekly } from "@w2meet/schedule";
 import type { SuggestionRequest } from "./request.ts";
 
 /** What the suggestions functions work with; made once in app.ts. */
@@ -16,10 +16,15 @@ const groupPath = (users: readonly string[]) =>
 
 /**
  * Ranks meeting slots for a group from one call to the availability service, which answers the
- * members' weeks and preferences. Its 404/502/503/504 are passed on as they are; anything else it
- * refuses is a 502.
+ * members (weeks, if-needed time, zones, exceptions and preferences). Its 404/502/503/504 are passed on
+ * as they are; anything else it refuses is a 502. Without `from`, the weekday form for the coming week
+ * in `tz`; with it, dated slots.
  */
-export async function suggest({ availability }: SuggestionsDeps, request: SuggestionRequest, caseId: string): Promise<SuggestionList> {
+export async function suggest(
+  { availability }: SuggestionsDeps,
+  request: SuggestionRequest,
+  caseId: string,
+): Promise<SuggestionList | DatedSuggestionList> {
   const answer = await availability.get<CommonAvailability>(groupPath(request.users), caseId);
   if (!answer.ok) {
     if (PASSED_ON.has(answer.status)) throw relayProblem("availability", answer);
@@ -27,18 +32,14 @@ export async function suggest({ availability }: SuggestionsDeps, request: Sugges
   }
   const found = answer.body.members;
   if (!found) throw new ProblemError("bad_gateway", "The availability service answered without the members' weeks");
-  const members: Member[] = found.map((member) => ({
-    email: member.email,
-    mask: weekToMask(member.availabilities),
-    preference: member.preference,
-  }));
-  return {
-    suggestions: suggestSlots(members, {
-      durationHours: request.durationHours,
-      preference: request.preference,
-      limit: request.limit,
-      minAttendees: request.minAttendees,
-      seed: request.seed,
-    }),
+  const options = {
+    minutes: request.minutes,
+    preference: request.preference,
+    limit: request.limit,
+    minAttendees: request.minAttendees,
+    seed: request.seed,
   };
+  const { calendar, zone } = request.window;
+  if (calendar) return { suggestions: suggestDated(found, calendar, options) };
+  return { suggestions: suggestWeekly(found, zone, Date.now(), options) };
 }
