@@ -117,7 +117,9 @@ export const AvailabilityHeatmap = Type.Object({
     }),
   ),
   if_needed: Type.Optional(
-    perDay(Lists, { description: "Per day, one list per cell: who can make it only with their if-needed time (present when someone has any)" }),
+    perDay(Lists, {
+      description: "Per day, one list per cell: who can make it only with their if-needed time (present when someone has any)",
+    }),
   ),
 });
 export type AvailabilityHeatmap = Static<typeof AvailabilityHeatmap>;

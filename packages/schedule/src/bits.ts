@@ -42,7 +42,7 @@ export function allSet(bits: Bits, start: number, end: number): boolean {
     const offset = i & 31;
     const count = Math.min(32 - offset, end - i);
     const mask = (count === 32 ? 0xffffffff : ((1 << count) - 1) << offset) >>> 0;
-    if (((bits[word]! & mask) >>> 0) !== mask) return false;
+    if ((bits[word]! & mask) >>> 0 !== mask) return false;
     i += count;
   }
   return true;
@@ -99,7 +99,7 @@ function shiftedDown(bits: Bits, shift: number): Bits {
  * are. By doubling: after each step bit s covers `covered` bits, so 96 quarters take 7 steps, not 95.
  */
 export function runStarts(bits: Bits, length: number): Bits {
-  let starts: Bits = bits.slice();
+  const starts: Bits = bits.slice();
   let covered = 1;
   while (covered < length) {
     const step = Math.min(covered, length - covered);

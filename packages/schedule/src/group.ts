@@ -10,17 +10,7 @@ import type { Bits } from "./bits.ts";
 import { type Calendar, comingWeek, WEEK_BOARD } from "./calendar.ts";
 import { commonFree, runsOf } from "./common.ts";
 import { type HeatmapDay, heatmapDays } from "./heatmap.ts";
-import {
-  DAYS,
-  type Day,
-  dayOfMask,
-  dayToMask,
-  hoursOf,
-  maskToWeek,
-  QUARTER_MS,
-  QUARTERS_PER_DAY,
-  weekToMask,
-} from "./pattern.ts";
+import { DAYS, type Day, dayOfMask, dayToMask, hoursOf, maskToWeek, QUARTER_MS, QUARTERS_PER_DAY, weekToMask } from "./pattern.ts";
 import { asWeek, fold, hasExceptionsNear, type Person, type Placed, place, sameWallClock } from "./place.ts";
 import type { Preference } from "./rank.ts";
 import { type Member, type Pick as Chosen, pickSlots, type SuggestOptions } from "./suggest.ts";
@@ -200,4 +190,3 @@ export function suggestDated(people: readonly PersonInput[], calendar: Calendar,
     return { ...placeOf(calendar, d, pick.key, pick.key + quarters), ...who(pick) };
   });
 }
-

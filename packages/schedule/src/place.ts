@@ -132,7 +132,8 @@ export function asWeek(calendar: Calendar, folded: Bits): WeekMask {
 
 /** Whether the person's zone shows the same wall clock as the calendar's zone over the whole calendar. */
 export function sameWallClock(person: Person, calendar: Calendar): boolean {
-  if (person.zone === calendar.zone) return offsetSegments(calendar.zone, calendar.origin, calendar.origin + calendar.length * QUARTER_MS).length === 1;
+  if (person.zone === calendar.zone)
+    return offsetSegments(calendar.zone, calendar.origin, calendar.origin + calendar.length * QUARTER_MS).length === 1;
   const end = calendar.origin + calendar.length * QUARTER_MS;
   const mine = offsetSegments(person.zone, calendar.origin, end);
   const theirs = offsetSegments(calendar.zone, calendar.origin, end);
@@ -147,4 +148,3 @@ export function hasExceptionsNear(person: Person, calendar: Calendar): boolean {
   for (const day of person.dates.keys()) if (day >= first && day <= last) return true;
   return false;
 }
-

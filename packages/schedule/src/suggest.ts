@@ -40,7 +40,12 @@ export function pickSlots(board: Board, members: readonly Member[], options: Sug
   const minAttendees = clampAttendees(options.minAttendees, members.length);
   // Meetings start on the hour when everyone's time and the length are whole hours, so a group that never
   // spoke in minutes gets the hour-by-hour answer it always got; otherwise on any quarter hour.
-  const hourly = duration % 4 === 0 && onTheHour(board, members.flatMap((m) => [m.free, m.reach]));
+  const hourly =
+    duration % 4 === 0 &&
+    onTheHour(
+      board,
+      members.flatMap((m) => [m.free, m.reach]),
+    );
   const groups = qualifyingWindows(board, members, duration, minAttendees, hourly);
   if (groups.length === 0) return [];
 

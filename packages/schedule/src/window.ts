@@ -48,4 +48,3 @@ export function readWindow(query: { from?: string; days?: number; tz?: string },
   }
   return { zone, calendar: calendarOf(zone, firstDay, query.days ?? DEFAULT_WINDOW_DAYS, notBefore) };
 }
-

@@ -4,6 +4,7 @@
  * services, a cuttable TCP proxy, an SMTP catcher, RabbitMQ and iCalendar helpers, OpenAPI fuzzing, and
  * the schedule's brute-force reference.
  */
+export * from "./calendar-dates.ts";
 export * from "./databases.ts";
 export * from "./fake-availability.ts";
 export * from "./fake-service.ts";

@@ -91,7 +91,12 @@ export function stepOf(step: number | undefined): number {
 }
 
 /** How many members, and who, are free (or free only if needed) in each cell, per weekday or per date. */
-export function groupHeatmap(emails: string[], members: UserAvailability[], window: Window, step: number): AvailabilityHeatmap | DatedHeatmap {
+export function groupHeatmap(
+  emails: string[],
+  members: UserAvailability[],
+  window: Window,
+  step: number,
+): AvailabilityHeatmap | DatedHeatmap {
   if (window.calendar) {
     return { users: emails, ...boundsOf(window.calendar), step, dates: heatmapDated(members, window.calendar, step) };
   }

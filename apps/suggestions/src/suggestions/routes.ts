@@ -12,7 +12,14 @@ export const suggestionsRoutes = (deps: suggestions.SuggestionsDeps) =>
     .derive(({ query }) => ({ wanted: readSuggestionRequest(query) }))
     .get("", ({ wanted, set }) => suggestions.suggest(deps, wanted, caseIdOf(set)), {
       query: SuggestionsQuery,
-      response: { 200: t.Union([SuggestionList, DatedSuggestionList]), 400: Problem, 404: Problem, 502: Problem, 503: Problem, 504: Problem },
+      response: {
+        200: t.Union([SuggestionList, DatedSuggestionList]),
+        400: Problem,
+        404: Problem,
+        502: Problem,
+        503: Problem,
+        504: Problem,
+      },
       detail: {
         tags: ["suggestions"],
         summary: "Suggest meeting slots for a group",
