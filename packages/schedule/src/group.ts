@@ -11,7 +11,7 @@ import { type Calendar, comingWeek, WEEK_BOARD } from "./calendar.ts";
 import { commonFree, runsOf } from "./common.ts";
 import { type HeatmapDay, heatmapDays } from "./heatmap.ts";
 import { DAYS, type Day, dayOfMask, dayToMask, hoursOf, maskToWeek, QUARTER_MS, QUARTERS_PER_DAY, weekToMask } from "./pattern.ts";
-import { asWeek, fold, hasExceptionsNear, type Person, type Placed, place, sameWallClock } from "./place.ts";
+import { asWeek, fold, hasExceptionsNear, type Person, place, sameWallClock } from "./place.ts";
 import type { Preference } from "./rank.ts";
 import { type Member, type Pick as Chosen, pickSlots, type SuggestOptions } from "./suggest.ts";
 import { dayNumber, isoIn, localDay, wallMinutes } from "./zone.ts";

@@ -97,9 +97,9 @@ export function qualifyingWindows(
     const count = attendees[key]!;
     if (count < minAttendees) continue;
     const bucket = (n - count) * (n + 1) + ifNeeded[key]!;
-    let keys = buckets.get(bucket);
-    if (!keys) buckets.set(bucket, (keys = []));
-    keys.push(key);
+    const keys = buckets.get(bucket);
+    if (keys) keys.push(key);
+    else buckets.set(bucket, [key]);
   }
   return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, keys]) => keys);
 }
