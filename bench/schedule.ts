@@ -4,17 +4,19 @@
  */
 import { bench, do_not_optimize, run, summary } from "mitata";
 import {
-  commonFreeHours,
+  calendarOf,
+  commonDated,
+  commonWeekly,
   DAYS,
-  freeIntervals,
-  heatmap,
+  heatmapWeekly,
+  localDay,
+  type PersonInput,
   seededRandom,
-  suggestSlots,
-  weekToMask,
-  type Member,
+  suggestDated,
+  suggestWeekly,
   type Week,
-  type WeekMask,
 } from "@w2meet/schedule";
+import { BENCH_ZONES } from "./seed.ts";
 
 const random = seededRandom("schedule-bench");
 
@@ -28,29 +30,36 @@ function randomWeek(freeChance: number): Week {
   return week;
 }
 
-const masks: WeekMask[] = Array.from({ length: 100 }, () => weekToMask(randomWeek(0.9)));
-const people = masks.map((mask, i) => ({ email: `user${i}@example.test`, mask }));
-const crowd: Member[] = Array.from({ length: 100 }, (_, i) => ({
+const person = (i: number, week: Week, zone = "UTC"): PersonInput => ({
   email: `user${i}@example.test`,
-  mask: weekToMask(randomWeek(0.6)),
+  availabilities: week,
+  time_zone: zone,
   preference: "first",
-}));
-const pair: Member[] = [
-  { email: "a@example.test", mask: weekToMask({ monday: [9, 10, 11], tuesday: [14] }), preference: "first" },
-  { email: "b@example.test", mask: weekToMask({ monday: [9, 10, 11], tuesday: [14] }), preference: "first" },
-];
+});
+const now = Date.now();
+const utc100 = Array.from({ length: 100 }, (_, i) => person(i, randomWeek(0.9)));
+const zoned100 = Array.from({ length: 100 }, (_, i) => person(i, randomWeek(0.9), BENCH_ZONES[i % BENCH_ZONES.length]));
+const crowd = Array.from({ length: 100 }, (_, i) => person(i, randomWeek(0.6)));
+const seedWeek = { monday: [9, 10, 11], tuesday: [14] } as unknown as Week;
+const pair = [person(0, seedWeek), person(1, seedWeek)];
+const zonedPair = [person(0, seedWeek, "Europe/Berlin"), person(1, seedWeek, "America/New_York")];
+const month = calendarOf("UTC", localDay("UTC", now), 28);
 
 summary(() => {
-  bench("commonFreeHours + freeIntervals of 100 weeks", () => do_not_optimize(freeIntervals(commonFreeHours(masks))));
-  bench("heatmap of 100 people", () => do_not_optimize(heatmap(people)));
-  bench("suggestSlots 2 members, first, limit 1", () =>
-    do_not_optimize(suggestSlots(pair, { durationHours: 1, preference: "first", limit: 1 })),
+  bench("commonWeekly of 100 people in UTC", () => do_not_optimize(commonWeekly(utc100, "UTC", now)));
+  bench("commonDated of 100 people in 20 zones over 28 days", () => do_not_optimize(commonDated(zoned100, month)));
+  bench("heatmapWeekly of 100 people", () => do_not_optimize(heatmapWeekly(utc100, "UTC", now, 60)));
+  bench("suggestWeekly 2 people in UTC, first, limit 1", () =>
+    do_not_optimize(suggestWeekly(pair, "UTC", now, { minutes: 60, preference: "first", limit: 1 })),
   );
-  bench("suggestSlots 100 members, minAttendees 50, limit 5", () =>
-    do_not_optimize(suggestSlots(crowd, { durationHours: 2, preference: "first", minAttendees: 50, limit: 5 })),
+  bench("suggestWeekly 2 people in Berlin and New York, first, limit 1", () =>
+    do_not_optimize(suggestWeekly(zonedPair, "UTC", now, { minutes: 60, preference: "first", limit: 1 })),
   );
-  bench("suggestSlots 100 members, random, minAttendees 50, limit 5", () =>
-    do_not_optimize(suggestSlots(crowd, { durationHours: 2, preference: "random", minAttendees: 50, limit: 5, seed: "s" })),
+  bench("suggestDated 2 people in Berlin and New York over 28 days", () =>
+    do_not_optimize(suggestDated(zonedPair, month, { minutes: 60, preference: "first", limit: 1 })),
+  );
+  bench("suggestWeekly 100 people, minAttendees 50, limit 5", () =>
+    do_not_optimize(suggestWeekly(crowd, "UTC", now, { minutes: 120, preference: "first", minAttendees: 50, limit: 5 })),
   );
 });
 

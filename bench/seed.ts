@@ -2,6 +2,33 @@ import { DAYS, seededRandom } from "../packages/schedule/src/index.ts";
 
 const PREFERENCES = ["first", "last", "random"] as const;
 
+/**
+ * The zones benchmark users live in, user i in zone i % 20: whole-hour, half-hour and quarter-hour offsets,
+ * both hemispheres' daylight saving time, and none.
+ */
+export const BENCH_ZONES = [
+  "UTC",
+  "Europe/London",
+  "Europe/Berlin",
+  "Europe/Helsinki",
+  "Europe/Moscow",
+  "Asia/Dubai",
+  "Asia/Kolkata",
+  "Asia/Kathmandu",
+  "Asia/Shanghai",
+  "Asia/Tokyo",
+  "Australia/Adelaide",
+  "Australia/Sydney",
+  "Australia/Lord_Howe",
+  "Pacific/Auckland",
+  "Pacific/Honolulu",
+  "America/Anchorage",
+  "America/Los_Angeles",
+  "America/Denver",
+  "America/New_York",
+  "America/Sao_Paulo",
+] as const;
+
 /** The email of benchmark user `index`, as the k6 scripts name them (k6/lib/bench.js). */
 export const benchEmail = (prefix: string, index: number) => `${prefix}${String(index).padStart(3, "0")}@w2meet.test`;
 
@@ -34,6 +61,7 @@ export async function seedUsers(usersUrl: string, options: { count: number; pref
     email: benchEmail(options.prefix, i),
     name: `Bench user ${i}`,
     availabilities: benchWeek(random),
+    time_zone: BENCH_ZONES[i % BENCH_ZONES.length]!,
     preference: PREFERENCES[i % PREFERENCES.length]!,
   }));
   const send = async (method: string, path: string, body?: unknown) => {

@@ -26,7 +26,15 @@ export type Board = { length: number; days: readonly BoardDay[]; hours: Bits };
 
 /** A board of real time in the display zone `zone`: quarter i is [origin + i × 15 min, + 15 min). */
 export type CalendarDay = BoardDay & { date: string; dayNumber: number };
-export type Calendar = { zone: string; origin: number; length: number; days: readonly CalendarDay[]; hours: Bits };
+export type Calendar = {
+  zone: string;
+  origin: number;
+  length: number;
+  days: readonly CalendarDay[];
+  hours: Bits;
+  /** Which zones show the same wall clock as `zone` all through the calendar, as found so far. */
+  sameClock: Map<string, boolean>;
+};
 
 /** The weekday board: seven wall-clock days, Monday first. */
 export const WEEK_BOARD: Board = {
@@ -67,7 +75,7 @@ export function calendarOf(zone: string, firstDay: number, days: number, notBefo
     out.push({ start, end, day: DAYS[weekdayOf(dayNumber)]!, date: dateOf(dayNumber), dayNumber });
     start = end;
   }
-  return { zone, origin, length: start, days: out, hours: hourMarks(zone, origin, start) };
+  return { zone, origin, length: start, days: out, hours: hourMarks(zone, origin, start), sameClock: new Map() };
 }
 
 /** The calendar of the week starting today in `zone` (from today's midnight): what the weekday form is made of. */

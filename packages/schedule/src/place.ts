@@ -132,12 +132,14 @@ export function asWeek(calendar: Calendar, folded: Bits): WeekMask {
 
 /** Whether the person's zone shows the same wall clock as the calendar's zone over the whole calendar. */
 export function sameWallClock(person: Person, calendar: Calendar): boolean {
-  if (person.zone === calendar.zone)
-    return offsetSegments(calendar.zone, calendar.origin, calendar.origin + calendar.length * QUARTER_MS).length === 1;
+  const known = calendar.sameClock.get(person.zone);
+  if (known !== undefined) return known;
   const end = calendar.origin + calendar.length * QUARTER_MS;
   const mine = offsetSegments(person.zone, calendar.origin, end);
-  const theirs = offsetSegments(calendar.zone, calendar.origin, end);
-  return mine.length === 1 && theirs.length === 1 && mine[0]!.offset === theirs[0]!.offset;
+  const theirs = person.zone === calendar.zone ? mine : offsetSegments(calendar.zone, calendar.origin, end);
+  const same = mine.length === 1 && theirs.length === 1 && mine[0]!.offset === theirs[0]!.offset;
+  if (calendar.sameClock.size < 1000) calendar.sameClock.set(person.zone, same);
+  return same;
 }
 
 /** Whether the person has an exception on any date the calendar could touch in their zone (a day either side). */

@@ -77,6 +77,7 @@ function daySegments(zone: string, day: number): OffsetSegment[] {
 
 /** The offset segments of `zone` covering [from, to), merged where the offset does not change. */
 export function offsetSegments(zone: string, from: number, to: number): OffsetSegment[] {
+  if (zone === "UTC") return [{ from, to, offset: 0 }];
   const out: OffsetSegment[] = [];
   for (let day = Math.floor(from / DAY_MS); day * DAY_MS < to; day++) {
     for (const segment of daySegments(zone, day)) {
