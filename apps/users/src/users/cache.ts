@@ -1,7 +1,8 @@
 import type { RedisClient } from "bun";
 import type { UserAvailability } from "@w2meet/contracts";
 import { errorFields, withTimeout, type Logger } from "@w2meet/kit";
-import { normalizeWeek } from "@w2meet/schedule";
+import { dayNumber, localDay, normalizeWeek } from "@w2meet/schedule";
+import type postgres from "postgres";
 
 // Entries are "<version>|<json>"; a tombstone (deleted user) is "<version>|". The script keeps an
 // entry only when it is newer than the one held, so writes and late cache fills cannot reorder.
@@ -17,9 +18,34 @@ return 1`;
 /** Redis commands give up after this long, so a stalled Redis degrades to Postgres instead of hanging. */
 const COMMAND_TIMEOUT_MS = 250;
 
-/** The JSON of one person's availability answer, as cached and as served (jsonb keeps no key order: restore the week's). */
-export const availabilityJson = (row: UserAvailability) =>
-  JSON.stringify({ email: row.email, availabilities: normalizeWeek(row.availabilities), preference: row.preference });
+/**
+ * The dated exceptions of a person as a column of a query over `users u`: those from two UTC days ago on
+ * (yesterday in every zone, and maybe one day more), dates ascending, in the answered form.
+ */
+export const datesColumn = (q: postgres.Sql | postgres.TransactionSql) => q`
+  coalesce((
+    select json_agg(json_build_object('date', d.date, 'available', d.available, 'if_needed', d.if_needed) order by d.date)
+    from user_dates d
+    where d.user_id = u.id and d.date >= (now() at time zone 'UTC')::date - 2
+  ), '[]') as dates`;
+
+/**
+ * The JSON of one person's availability answer, as cached and as served (jsonb keeps no key order: restore the
+ * weeks'), with their exceptions from yesterday on in their zone. A cached answer keeps the exceptions it was
+ * made with until the next write or its expiry: one of yesterday may stay in it a while, which the scheduling
+ * services ignore as they look at today on.
+ */
+export const availabilityJson = (row: UserAvailability, now = Date.now()) => {
+  const yesterday = localDay(row.time_zone, now) - 1;
+  return JSON.stringify({
+    email: row.email,
+    availabilities: normalizeWeek(row.availabilities),
+    if_needed: normalizeWeek(row.if_needed),
+    time_zone: row.time_zone,
+    dates: row.dates.filter((exception) => dayNumber(exception.date) >= yesterday),
+    preference: row.preference,
+  });
+};
 
 /** What the cache knows of one user: their availability JSON, or nothing (miss, tombstone, Redis down). */
 export type CachedAvailability = string | null;

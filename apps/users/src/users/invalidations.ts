@@ -2,7 +2,7 @@ import { errorFields, type Logger } from "@w2meet/kit";
 import type { Deadline, Sql } from "@w2meet/kit/postgres";
 import type postgres from "postgres";
 import type { UserAvailability } from "@w2meet/contracts";
-import { availabilityJson, type AvailabilityCache } from "./cache.ts";
+import { availabilityJson, type AvailabilityCache, datesColumn } from "./cache.ts";
 
 /** Where a replica whose write did not reach Redis tells the others, so they stop serving that user from it. */
 const CHANNEL = "users_cache";
@@ -54,7 +54,8 @@ export function createInvalidationLedger(options: { sql: Sql; inTime: Deadline; 
     const noticesAtStart = notices;
     await cache.ping();
     const rows = await sql<Replay[]>`
-      select i.email, i.version::text as version, u.version::text as current_version, u.availabilities, u.preference
+      select i.email, i.version::text as version, u.version::text as current_version,
+        u.availabilities, u.if_needed, u.time_zone, u.preference, ${datesColumn(sql)}
       from (select email, max(version) as version from cache_invalidations group by email) i
       left join users u on lower(u.email) = i.email`;
     for (const row of rows) {

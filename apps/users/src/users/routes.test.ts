@@ -41,7 +41,7 @@ describe("POST /users", () => {
     expect(body.availabilities).toEqual({ ...emptyWeek, monday: [9, 10, 11], tuesday: [14] });
     expect(Object.keys(body.availabilities)).toEqual(Object.keys(emptyWeek));
     expect(body.preference).toBe("last");
-    expect(body).toMatchObject({ protected: false, email_verified: false });
+    expect(body).toMatchObject({ protected: false, email_verified: false, if_needed: emptyWeek, time_zone: "UTC" });
     expect(new Date(body.created_at).toISOString()).toBe(body.created_at);
   });
 
@@ -186,6 +186,109 @@ describe("GET, PUT and DELETE /users/{email}", () => {
   });
 });
 
+describe("time zones, if-needed time and ranges", () => {
+  const pathsOf = (body: { errors: { path: string }[] }) => body.errors.map((error) => error.path);
+
+  test("a person is in UTC until they say otherwise, and their zone is kept in the database's spelling", async () => {
+    expect((await call("POST", "/users", ada)).body.time_zone).toBe("UTC");
+    const created = await call("POST", "/users", { email: "bob@example.com", name: "Bob", time_zone: "europe/berlin" });
+    expect(created.status).toBe(201);
+    expect(created.body.time_zone).toBe("Europe/Berlin");
+    expect((await call("GET", "/users/bob@example.com")).body.time_zone).toBe("Europe/Berlin");
+    expect((await call("GET", "/users/bob@example.com/availability")).body.time_zone).toBe("Europe/Berlin");
+  });
+
+  test("answers 400 naming time_zone for a zone that does not exist, on POST and PUT, writing nothing", async () => {
+    for (const time_zone of ["Mars/Olympus_Mons", "+01:00", ""]) {
+      const { status, body } = await call("POST", "/users", { ...ada, time_zone });
+      expect(status).toBe(400);
+      expect(pathsOf(body)).toEqual(["time_zone"]);
+    }
+    expect(await userCount()).toBe(0);
+    await call("POST", "/users", { ...ada, time_zone: "Asia/Tokyo" });
+    const put = await call("PUT", "/users/ada@example.com", { name: "Ada", availabilities: {}, preference: "first", time_zone: "Nowhere" });
+    expect(put.status).toBe(400);
+    expect(pathsOf(put.body)).toEqual(["time_zone"]);
+    expect((await call("GET", "/users/ada@example.com")).body).toMatchObject({ name: "Ada Lovelace", time_zone: "Asia/Tokyo" });
+  });
+
+  test("takes ranges on the 15-minute grid, merged, and answers a day of whole hours as start hours, as always", async () => {
+    const { status, body } = await call("POST", "/users", {
+      ...ada,
+      availabilities: { monday: ["09:00-10:30", "10:15-11:15", 14], tuesday: ["09:00-11:00", 11], friday: ["22:45-24:00"] },
+    });
+    expect(status).toBe(201);
+    expect(body.availabilities).toEqual({
+      ...emptyWeek,
+      monday: ["09:00-11:15", "14:00-15:00"],
+      tuesday: [9, 10, 11],
+      friday: ["22:45-24:00"],
+    });
+    expect((await call("GET", "/users/ada@example.com/availability")).body.availabilities).toEqual(body.availabilities);
+  });
+
+  test("answers 400 naming every range that ends before it starts, in both weeks, writing nothing", async () => {
+    const { status, body } = await call("POST", "/users", {
+      ...ada,
+      availabilities: { monday: ["10:00-09:00"], sunday: [9, "12:00-12:00"] },
+      if_needed: { friday: [9, 10, "18:00-17:45"] },
+    });
+    expect(status).toBe(400);
+    expect(pathsOf(body)).toEqual(["availabilities.monday[0]", "availabilities.sunday[1]", "if_needed.friday[2]"]);
+    expect(body.errors[0].message).toContain("end after it starts");
+    expect(await userCount()).toBe(0);
+    await call("POST", "/users", ada);
+    const put = await call("PUT", "/users/ada@example.com", {
+      name: "Ada",
+      availabilities: { monday: ["11:00-10:00"] },
+      preference: "first",
+    });
+    expect(put.status).toBe(400);
+    expect(pathsOf(put.body)).toEqual(["availabilities.monday[0]"]);
+    expect((await call("GET", "/users/ada@example.com")).body.name).toBe("Ada Lovelace");
+  });
+
+  test("keeps if-needed time apart, without the time that is also available", async () => {
+    const { body } = await call("POST", "/users", {
+      ...ada,
+      availabilities: { monday: [9, 10] },
+      if_needed: { monday: ["09:30-12:00"], friday: ["16:00-17:30"] },
+    });
+    expect(body.if_needed).toEqual({ ...emptyWeek, monday: [11], friday: ["16:00-17:30"] });
+    const [row] = await db.sql`select if_needed from users where email = 'ada@example.com'`;
+    expect(row!.if_needed.monday).toEqual([11]);
+    const put = await call("PUT", "/users/ada@example.com", {
+      name: "Ada",
+      availabilities: { friday: ["16:30-18:00"] },
+      if_needed: { friday: [16, 17, 18] },
+      preference: "first",
+    });
+    expect(put.body.if_needed).toEqual({ ...emptyWeek, friday: ["16:00-16:30", "18:00-19:00"] });
+    const group = await call("GET", "/users/availability?users=ada@example.com,bob@example.com");
+    expect(group.body.users[0].if_needed).toEqual(put.body.if_needed);
+  });
+
+  test("a PUT without time_zone or if_needed keeps them, as older clients send neither", async () => {
+    await call("POST", "/users", { ...ada, time_zone: "America/Sao_Paulo", if_needed: { saturday: [10, 11] } });
+    const kept = await call("PUT", "/users/ada@example.com", { name: "Ada", availabilities: { saturday: [11] }, preference: "first" });
+    expect(kept.status).toBe(200);
+    // Kept, less the hour now available.
+    expect(kept.body).toMatchObject({ time_zone: "America/Sao_Paulo", if_needed: { ...emptyWeek, saturday: [10] } });
+    const changed = await call("PUT", "/users/ada@example.com", {
+      name: "Ada",
+      availabilities: {},
+      if_needed: {},
+      time_zone: "pacific/auckland",
+      preference: "first",
+    });
+    expect(changed.body).toMatchObject({ time_zone: "Pacific/Auckland", if_needed: emptyWeek });
+    expect((await call("GET", "/users/ada@example.com/availability")).body).toMatchObject({
+      time_zone: "Pacific/Auckland",
+      if_needed: emptyWeek,
+    });
+  });
+});
+
 describe("availability reads", () => {
   test("misses, then hits the cache without querying Postgres", async () => {
     await call("POST", "/users", ada);
@@ -196,6 +299,9 @@ describe("availability reads", () => {
     expect(miss.body).toEqual({
       email: "ada@example.com",
       availabilities: { ...emptyWeek, monday: [9, 10, 11], tuesday: [14] },
+      if_needed: emptyWeek,
+      time_zone: "UTC",
+      dates: [],
       preference: "last",
     });
     const before = db.counter.queries;
@@ -310,6 +416,8 @@ describe("operations", () => {
       ["/users/", "get"],
       ["/users/{email}", "put"],
       ["/users/{email}", "delete"],
+      ["/users/{email}/dates/{date}", "put"],
+      ["/users/{email}/dates/{date}", "delete"],
     ];
     for (const [path, method] of secured) {
       const operation = body.paths[path!][method!];

@@ -18,6 +18,10 @@ import * as users from "./service.ts";
 
 const unknownUser = (email: string) => notFound(`No user with email ${email.toLowerCase()}`);
 const tags = ["users"];
+const WEEKS =
+  "Weeks take whole hours and `HH:MM-HH:MM` ranges on the 15-minute grid, in the person's `time_zone` (UTC when absent, " +
+  "kept in the zone database's spelling); a range that does not end after it starts is a 400 naming it. If-needed hours " +
+  "that are also in `availabilities` are kept as available only.";
 const PROTECTED =
   "A protected profile (one with a password) needs a bearer token for its own email: 401 without one, 403 with another's. " +
   "An open profile may be changed by anyone.";
@@ -39,7 +43,8 @@ export const usersRoutes = (deps: users.UsersDeps) =>
           summary: "Register a person",
           description:
             "Emails are unique case-insensitively; a taken one is 409. With a `password` the profile is protected: only a token " +
-            "for its email (POST /auth/token) may change or delete it. The password is kept as an Argon2id hash and never shown.",
+            "for its email (POST /auth/token) may change or delete it. The password is kept as an Argon2id hash and never shown. " +
+            WEEKS,
         },
       },
     )
@@ -66,7 +71,9 @@ export const usersRoutes = (deps: users.UsersDeps) =>
       detail: {
         tags,
         summary: "Availability of many users in one call",
-        description: "Found users in the order asked; unknown emails listed in `missing`.",
+        description:
+          "Found users in the order asked, each with their weeks, time zone and dated exceptions from yesterday on; unknown emails " +
+          "listed in `missing`.",
       },
     })
     .get("/addresses", async ({ query }) => users.readAddressStatuses(deps, groupFromQuery(query)), {
@@ -104,10 +111,10 @@ export const usersRoutes = (deps: users.UsersDeps) =>
         response: { 200: User, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
         detail: {
           tags,
-          summary: "Replace a user's name, week, preference and password",
+          summary: "Replace a user's name, weeks, time zone, preference and password",
           description:
             `${PROTECTED} \`password\` sets a new one (on an open profile only once its email is verified, else 403), ` +
-            "`null` removes it, and leaving it out keeps it.",
+            `\`null\` removes it, and leaving it out keeps it; so do \`if_needed\` and \`time_zone\`. ${WEEKS}`,
           security: NEEDS_TOKEN,
         },
       },
@@ -136,7 +143,7 @@ export const usersRoutes = (deps: users.UsersDeps) =>
         response: { 200: UserAvailability, 400: Problem, 404: Problem },
         detail: {
           tags,
-          summary: "A user's week and preference (cached)",
+          summary: "A user's weeks, time zone, dated exceptions and preference (cached)",
           description: "Served from Redis when cached (`X-Cache: HIT`), otherwise from Postgres (`MISS`).",
         },
       },

@@ -1,11 +1,21 @@
-import { EMAIL_PATTERN, type AddressStatuses, type CreateUser, type ReplaceUser, type User, type UserPage } from "@w2meet/contracts";
+import {
+  type AddressStatuses,
+  type CreateUser,
+  type DateException,
+  DEFAULT_TIME_ZONE,
+  EMAIL_PATTERN,
+  type ReplaceUser,
+  type User,
+  type UserPage,
+} from "@w2meet/contracts";
 import { conflict, forbidden, invalid, type Principal, unauthorized } from "@w2meet/kit";
 import type { Deadline, Sql } from "@w2meet/kit/postgres";
 import type postgres from "postgres";
-import { normalizeWeek, type Week } from "@w2meet/schedule";
+import { canonicalZone, normalizeWeek, type Week } from "@w2meet/schedule";
 import { hashPassword } from "../auth/passwords.ts";
-import { availabilityJson, type AvailabilityCache } from "./cache.ts";
+import { availabilityJson, type AvailabilityCache, datesColumn } from "./cache.ts";
 import type { InvalidationLedger } from "./invalidations.ts";
+import { ifNeededWeek, weekErrors } from "./weeks.ts";
 
 /** What the users functions work with; made once in app.ts. */
 export type UsersDeps = { sql: Sql; inTime: Deadline; cache: AvailabilityCache; ledger: InvalidationLedger };
@@ -14,6 +24,8 @@ type UserRow = {
   email: string;
   name: string;
   availabilities: Week;
+  if_needed: Week;
+  time_zone: string;
   preference: User["preference"];
   password_hash: string | null;
   email_verified: boolean;
@@ -22,10 +34,15 @@ type UserRow = {
   updated_at: Date;
 };
 
+/** A user's row with their dated exceptions (see `datesColumn`): what the cached availability is made of. */
+type RowWithDates = UserRow & { dates: DateException[] };
+
 const toUser = (row: UserRow): User => ({
   email: row.email,
   name: row.name,
   availabilities: normalizeWeek(row.availabilities),
+  if_needed: normalizeWeek(row.if_needed),
+  time_zone: row.time_zone,
   preference: row.preference,
   protected: row.password_hash !== null,
   email_verified: row.email_verified,
@@ -38,7 +55,7 @@ const toUser = (row: UserRow): User => ({
  * invalidation the write recorded once Redis holds it; otherwise it is left for a replay, and every
  * replica is told to stop serving that user from the cache until then.
  */
-async function writeThrough({ cache, ledger }: UsersDeps, email: string, version: string, json: string | null): Promise<void> {
+export async function writeThrough({ cache, ledger }: UsersDeps, email: string, version: string, json: string | null): Promise<void> {
   const stored = json === null ? await cache.forget(email, version) : await cache.put(email, version, json);
   if (stored) await ledger.settle(email, version);
   else await ledger.announce(email);
@@ -49,7 +66,8 @@ const UNIQUE_VIOLATION = "23505";
 /** Who may change a profile: anyone while it is open, only its owner (by token) once it has a password. */
 type Access = { email: string; password_hash: string | null; email_verified: boolean };
 
-function mayChange(user: Access, principal: Principal | undefined, doing: "change" | "delete"): void {
+/** Throws the 401 or 403 problem unless `principal` may change (or delete) this profile. */
+export function mayChange(user: Access, principal: Principal | undefined, doing: "change" | "delete"): void {
   if (user.password_hash === null) return;
   if (!principal) {
     throw unauthorized(`The profile of ${user.email} is protected: to ${doing} it, send a bearer token for it (POST /auth/token)`);
@@ -72,18 +90,31 @@ function mayReplace(user: Access, input: ReplaceUser, principal: Principal | und
   }
 }
 
-/** Registers a person, with a password (a protected profile) or without; a taken email (in any letter case) is a 409. */
+/** A 400 naming every range of the weeks given that ends before it starts. */
+function checkWeeks(input: Pick<CreateUser, "availabilities" | "if_needed">): void {
+  const errors = [...weekErrors(input.availabilities, "availabilities"), ...weekErrors(input.if_needed, "if_needed")];
+  if (errors.length) throw invalid(errors);
+}
+
+/**
+ * Registers a person, with a password (a protected profile) or without; a taken email (in any letter case) is a 409.
+ * The time zone is kept in the database's spelling; if-needed time that is also available is kept as available only.
+ */
 export async function createUser(deps: UsersDeps, input: CreateUser): Promise<User> {
   const { sql, inTime, ledger } = deps;
+  checkWeeks(input);
   const email = input.email.toLowerCase();
   const availabilities = normalizeWeek(input.availabilities ?? {});
+  const ifNeeded = ifNeededWeek(input.if_needed ?? {}, availabilities);
+  const zone = canonicalZone(input.time_zone ?? DEFAULT_TIME_ZONE);
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   try {
     const row = await inTime.transaction(sql, async (tx) => {
-      const [row] = await tx<UserRow[]>`
-        insert into users (email, name, availabilities, preference, password_hash)
-        values (${email}, ${input.name}, ${tx.json(availabilities)}, ${input.preference ?? "first"}, ${passwordHash})
-        returning *`;
+      const [row] = await tx<RowWithDates[]>`
+        insert into users as u (email, name, availabilities, if_needed, time_zone, preference, password_hash)
+        values (${email}, ${input.name}, ${tx.json(availabilities)}, ${tx.json(ifNeeded)}, ${zone},
+          ${input.preference ?? "first"}, ${passwordHash})
+        returning u.*, ${datesColumn(tx)}`;
       await ledger.record(tx, email, row!.version);
       return row!;
     });
@@ -127,17 +158,38 @@ export async function listUsers({ sql, inTime }: UsersDeps, page: { limit: numbe
   return { users, next_cursor: more ? encodeCursor(users.at(-1)!.email) : null };
 }
 
-/** Who may change the profile, locked until the transaction ends. */
-const lockedAccessOf = (tx: postgres.TransactionSql, email: string) =>
-  tx<Access[]>`select email, password_hash, email_verified from users where lower(email) = ${email} for update`;
+/** A profile as a write finds it: who may change it, and what a write keeps of it. */
+type Locked = Access & { id: string; time_zone: string; if_needed: Week };
+
+/** The profile, locked until the transaction ends, so that the writes of one person are made one at a time. */
+export const lockedProfileOf = (tx: postgres.TransactionSql, email: string) =>
+  tx<Locked[]>`
+    select id, email, password_hash, email_verified, time_zone, if_needed
+    from users where lower(email) = ${email} for update`;
 
 /**
- * Replaces a user's name, week, preference and (when `password` is given) password; null when unknown.
- * A protected profile needs its owner's token. The cache holds the new state before it returns.
+ * Gives the user a new version within the write's transaction, and records that the cache must come to hold it;
+ * answers the user's new state, which the caller writes through (see `writeThrough`) after the commit.
+ */
+export async function newVersionOf(deps: UsersDeps, tx: postgres.TransactionSql, id: string): Promise<RowWithDates> {
+  const [row] = await tx<RowWithDates[]>`
+    update users u set version = nextval('user_version_seq'), updated_at = now()
+    where u.id = ${id}
+    returning u.*, ${datesColumn(tx)}`;
+  await deps.ledger.record(tx, row!.email, row!.version);
+  return row!;
+}
+
+/**
+ * Replaces a user's name, week, preference and (when given) if-needed week, time zone and password; null when
+ * unknown. A protected profile needs its owner's token. The cache holds the new state before it returns.
  */
 export async function replaceUser(deps: UsersDeps, email: string, input: ReplaceUser, principal?: Principal): Promise<User | null> {
   const { sql, inTime, ledger } = deps;
+  checkWeeks(input);
   const key = email.toLowerCase();
+  const availabilities = normalizeWeek(input.availabilities);
+  const zone = input.time_zone === undefined ? undefined : canonicalZone(input.time_zone);
   // A new password is hashed (the costly part) only for a caller allowed to set it, and outside the transaction.
   let passwordHash: string | null | undefined = input.password === null ? null : undefined;
   if (typeof input.password === "string") {
@@ -147,15 +199,18 @@ export async function replaceUser(deps: UsersDeps, email: string, input: Replace
     passwordHash = await hashPassword(input.password);
   }
   const row = await inTime.transaction(sql, async (tx) => {
-    const [user] = await lockedAccessOf(tx, key);
+    const [user] = await lockedProfileOf(tx, key);
     if (!user) return undefined;
     mayReplace(user, input, principal);
-    const [row] = await tx<UserRow[]>`
-      update users set name = ${input.name}, availabilities = ${tx.json(normalizeWeek(input.availabilities))},
+    // Absent, the if-needed week and the zone stay, so a client that does not know them resets nothing.
+    const ifNeeded = ifNeededWeek(input.if_needed ?? user.if_needed, availabilities);
+    const [row] = await tx<RowWithDates[]>`
+      update users u set name = ${input.name}, availabilities = ${tx.json(availabilities)},
+        if_needed = ${tx.json(ifNeeded)}, time_zone = ${zone ?? user.time_zone},
         preference = ${input.preference}, version = nextval('user_version_seq'), updated_at = now()
         ${passwordHash === undefined ? tx`` : tx`, password_hash = ${passwordHash}`}
-      where lower(email) = ${key}
-      returning *`;
+      where u.id = ${user.id}
+      returning u.*, ${datesColumn(tx)}`;
     await ledger.record(tx, row!.email, row!.version);
     return row;
   });
@@ -169,7 +224,7 @@ export async function deleteUser(deps: UsersDeps, email: string, principal?: Pri
   const { sql, inTime, ledger } = deps;
   const key = email.toLowerCase();
   const row = await inTime.transaction(sql, async (tx) => {
-    const [user] = await lockedAccessOf(tx, key);
+    const [user] = await lockedProfileOf(tx, key);
     if (!user) return undefined;
     mayChange(user, principal, "delete");
     const [row] = await tx<{ email: string; version: string }[]>`
@@ -191,8 +246,9 @@ export async function readAvailability(deps: UsersDeps, email: string): Promise<
   const cacheable = ledger.mayServe(key);
   const cached = cacheable ? await cache.get(key) : null;
   if (cached) return { json: cached, hit: true };
-  const [row] = await inTime(sql<UserRow[]>`
-    select email, availabilities, preference, version from users where lower(email) = ${key}`);
+  const [row] = await inTime(sql<RowWithDates[]>`
+    select u.email, u.availabilities, u.if_needed, u.time_zone, u.preference, u.version, ${datesColumn(sql)}
+    from users u where lower(u.email) = ${key}`);
   if (!row) return null;
   const json = availabilityJson(row);
   if (cacheable) await cache.put(row.email, row.version, json);
@@ -214,8 +270,9 @@ export async function readGroupAvailability({ sql, inTime, cache, ledger }: User
   const misses = emails.filter((email) => !cached.has(email));
   const found = new Map<string, string>();
   if (misses.length) {
-    const rows = await inTime(sql<UserRow[]>`
-      select email, availabilities, preference, version from users where lower(email) = any(${misses})`);
+    const rows = await inTime(sql<RowWithDates[]>`
+      select u.email, u.availabilities, u.if_needed, u.time_zone, u.preference, u.version, ${datesColumn(sql)}
+      from users u where lower(u.email) = any(${misses})`);
     await Promise.all(
       rows.map((row) => {
         const json = availabilityJson(row);
