@@ -70,7 +70,7 @@ for (const [name, app] of Object.entries(apps)) {
         expect(Object.keys(operation.requestBody!.content), route).toEqual(["application/json"]);
         expect(Object.keys(operation.responses[413]?.content ?? {}), route).toEqual(["application/problem+json"]);
       }
-      expect(withBodies.length).toBe({ users: 5, availability: 0, suggestions: 0, worker: 2 }[name]!);
+      expect(withBodies.length).toBe({ users: 6, availability: 0, suggestions: 0, worker: 2 }[name]!);
     });
 
     test("names the service's root as its server, and the gateway's /api behind the gateway", async () => {
@@ -82,11 +82,13 @@ for (const [name, app] of Object.entries(apps)) {
   });
 }
 
-test("DELETE /users/{email} answers 204 with no body", async () => {
+test("DELETE /users/{email} and DELETE /users/{email}/dates/{date} answer 204 with no body", async () => {
   const { paths } = await documentOf(apps.users);
-  const answer = paths["/users/{email}"]!.delete!.responses[204];
-  expect(answer).toBeDefined();
-  expect(answer!.content).toBeUndefined();
+  for (const path of ["/users/{email}", "/users/{email}/dates/{date}"]) {
+    const answer = paths[path]!.delete!.responses[204];
+    expect(answer, path).toBeDefined();
+    expect(answer!.content, path).toBeUndefined();
+  }
 });
 
 test("GET /tasks/{task_id}/invite.ics answers 200 text/calendar", async () => {

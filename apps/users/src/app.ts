@@ -1,6 +1,7 @@
 import { corsOf, createService } from "@w2meet/kit";
 import { postgresProblem } from "@w2meet/kit/postgres";
 import { authRoutes } from "./auth/routes.ts";
+import { datesRoutes } from "./dates/routes.ts";
 import { localTokenVerifier } from "./auth/tokens.ts";
 import type { UsersClients } from "./clients.ts";
 import { adminEmailsOf, type UsersConfig } from "./config.ts";
@@ -17,7 +18,7 @@ export function buildUsersApp(config: UsersConfig, clients: UsersClients) {
   return createService({
     name: "users",
     description:
-      "People, their weekly availability and preferred slot; their passwords, tokens and verified addresses. Postgres is the truth; Redis serves reads.",
+      "People, their weekly availability in their time zone, dated exceptions and preferred slot; their passwords, tokens and verified addresses. Postgres is the truth; Redis serves reads.",
     logger,
     cors: corsOf(config),
     mapError: postgresProblem("users database"),
@@ -34,10 +35,12 @@ export function buildUsersApp(config: UsersConfig, clients: UsersClients) {
     },
     tags: [
       { name: "users", description: "People and their weekly availability" },
+      { name: "dates", description: "Dated exceptions: days whose free time replaces a person's weekly pattern" },
       { name: "auth", description: "Tokens, the keys that verify them, and email verification" },
     ],
   })
     .use(usersRoutes({ sql, inTime, cache, ledger }))
+    .use(datesRoutes({ sql, inTime, cache, ledger }))
     .use(authRoutes({ sql, inTime, throttle, tokens, admins: adminEmailsOf(config) }))
     .use(verificationRoutes({ sql, inTime, worker, tokens, logger }));
 }

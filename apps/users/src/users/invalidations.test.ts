@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jsonRequest, startTcpProxy, TEST_REDIS_URL, waitFor } from "@w2meet/testing";
+import { dateOf, localDay } from "@w2meet/schedule";
 import { ada, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
 
 let db: Awaited<ReturnType<typeof usersDatabase>>;
@@ -85,6 +86,28 @@ describe("a write made while Redis is partitioned away", () => {
       for (const users of [two, one]) expect((await week(users)).status).toBe(404);
       await Promise.all([one.cacheReady(), two.cacheReady()]);
       for (const users of [two, one]) expect((await week(users)).status).toBe(404);
+    } finally {
+      await close();
+    }
+  });
+
+  test("a dated exception set in the partition is never answered without it, and is served from Redis once replayed", async () => {
+    const { proxy, one, two, close } = await replicasBehindOneRedis();
+    const date = dateOf(localDay("UTC", Date.now()) + 3);
+    try {
+      await call(one, "POST", "/users", { ...ada, ...monday });
+      expect(await week(two)).toMatchObject({ cache: "HIT", body: { dates: [] } });
+
+      proxy.blackhole();
+      expect((await call(one, "PUT", `/users/ada@example.com/dates/${date}`, { available: [] })).status).toBe(200);
+      proxy.heal();
+      await waitFor(() => one.redis.connected && two.redis.connected, { what: "both replicas to reconnect" });
+
+      const away = [{ date, available: [], if_needed: [] }];
+      for (const users of [two, one]) expect((await week(users)).body.dates).toEqual(away);
+      await Promise.all([one.cacheReady(), two.cacheReady()]);
+      for (const users of [two, one]) expect(await week(users)).toMatchObject({ cache: "HIT", body: { dates: away } });
+      expect(await db.sql`select * from cache_invalidations`).toHaveLength(0);
     } finally {
       await close();
     }

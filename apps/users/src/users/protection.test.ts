@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { jsonRequest, startTestIssuer, TEST_AUDIENCE, TEST_ISSUER, type TestIssuer } from "@w2meet/testing";
 import { SignJWT } from "jose";
+import { dateOf, localDay } from "@w2meet/schedule";
 import { adminToken, bearer, login, testSigningKey, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
 
 let db: Awaited<ReturnType<typeof usersDatabase>>;
@@ -15,6 +16,9 @@ const OTHER = { email: "bob@example.com", name: "Bob", password: "bob's password
 const PROFILES = { open: "olive@example.com", protected: "pat@example.com" } as const;
 type Kind = keyof typeof PROFILES;
 const week = { name: "Changed", availabilities: { friday: [8] }, preference: "random" };
+// Every profile starts with an exception on this date, and a route may set one on the next.
+const DATE = dateOf(localDay("UTC", Date.now()) + 10);
+const NEXT_DATE = dateOf(localDay("UTC", Date.now()) + 11);
 
 const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
   const response = await users.app.handle(jsonRequest(method, path, body, headers));
@@ -32,7 +36,17 @@ async function reset(kind: Kind) {
   await db.sql`
     insert into users (email, name, availabilities, preference, password_hash)
     values (${email}, ${kind}, ${db.sql.json({ monday: [9] })}, 'first', ${hashes[kind] ?? null})`;
+  await db.sql`
+    insert into user_dates (user_id, date, available, if_needed)
+    select id, ${DATE}, '[]', '[]' from users where email = ${email}`;
 }
+
+/** What a refused request must leave as it was: the profile, its version, and its exceptions. */
+const stateOf = (email: string) => db.sql`
+  select name, password_hash, version,
+    (select json_agg(json_build_object('date', d.date, 'available', d.available) order by d.date)
+     from user_dates d where d.user_id = users.id) as dates
+  from users where email = ${email}`;
 
 beforeAll(async () => {
   db = await usersDatabase();
@@ -85,26 +99,28 @@ const routes: Record<string, (email: string) => [string, string, unknown?]> = {
   DELETE: (email) => ["DELETE", `/users/${email}`],
   "a password change": (email) => ["PUT", `/users/${email}`, { ...week, password: "a new password 1" }],
   "a password removal": (email) => ["PUT", `/users/${email}`, { ...week, password: null }],
+  "PUT of a date": (email) => ["PUT", `/users/${email}/dates/${NEXT_DATE}`, { available: [9] }],
+  "DELETE of a date": (email) => ["DELETE", `/users/${email}/dates/${DATE}`],
   "GET /users (the list)": () => ["GET", "/users?limit=5"],
 };
 
 // [kind][caller] → the status of each route, in the order of `routes`.
 const expected: Record<Kind, Record<string, number[]>> = {
   open: {
-    "no token": [200, 204, 403, 200, 401],
-    "its owner": [200, 204, 403, 200, 403],
-    "another user": [200, 204, 403, 200, 403],
-    "an admin": [200, 204, 403, 200, 200],
-    "a token forged with another key": [401, 401, 401, 401, 401],
-    "its owner's expired token": [401, 401, 401, 401, 401],
+    "no token": [200, 204, 403, 200, 200, 204, 401],
+    "its owner": [200, 204, 403, 200, 200, 204, 403],
+    "another user": [200, 204, 403, 200, 200, 204, 403],
+    "an admin": [200, 204, 403, 200, 200, 204, 200],
+    "a token forged with another key": [401, 401, 401, 401, 401, 401, 401],
+    "its owner's expired token": [401, 401, 401, 401, 401, 401, 401],
   },
   protected: {
-    "no token": [401, 401, 401, 401, 401],
-    "its owner": [200, 204, 200, 200, 403],
-    "another user": [403, 403, 403, 403, 403],
-    "an admin": [403, 403, 403, 403, 200],
-    "a token forged with another key": [401, 401, 401, 401, 401],
-    "its owner's expired token": [401, 401, 401, 401, 401],
+    "no token": [401, 401, 401, 401, 401, 401, 401],
+    "its owner": [200, 204, 200, 200, 200, 204, 403],
+    "another user": [403, 403, 403, 403, 403, 403, 403],
+    "an admin": [403, 403, 403, 403, 403, 403, 200],
+    "a token forged with another key": [401, 401, 401, 401, 401, 401, 401],
+    "its owner's expired token": [401, 401, 401, 401, 401, 401, 401],
   },
 };
 
@@ -116,10 +132,10 @@ for (const kind of ["open", "protected"] as const) {
         const status = expected[kind][caller]![index]!;
         test(`${route} by ${caller} answers ${status}`, async () => {
           const [method, path, body] = request(PROFILES[kind]);
-          const before = await db.sql`select name, password_hash from users where email = ${PROFILES[kind]}`;
+          const before = await stateOf(PROFILES[kind]);
           const answer = await call(method, path, body, await headersFor(kind));
           expect(answer.status).toBe(status);
-          const after = await db.sql`select name, password_hash from users where email = ${PROFILES[kind]}`;
+          const after = await stateOf(PROFILES[kind]);
           if (status >= 400) {
             expect(answer.headers.get("content-type")).toBe("application/problem+json");
             expect(answer.body.status).toBe(status);
