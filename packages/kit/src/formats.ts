@@ -10,8 +10,22 @@ import { IANAZone } from "luxon";
 // IANA names are letters, digits, '_', '-', '+' and '/': this keeps out the offsets ("+01:00") Intl also takes.
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
 
-/** Whether `name` is a zone of the IANA time zone database (Luxon asks the runtime's Intl, which carries it). */
-const isTimeZone = (name: string): boolean => name.length <= 64 && ZONE_NAME.test(name) && IANAZone.isValidZone(name);
+const zoneNames = new Map<string, boolean>();
+
+/**
+ * Whether `name` is a zone of the IANA time zone database (Luxon asks the runtime's Intl, which carries it).
+ * Asking builds an Intl.DateTimeFormat, tens of microseconds, and every answer naming a person's zone is
+ * checked, so answers are remembered (a few hundred zones exist; the map is bounded against made-up names).
+ */
+function isTimeZone(name: string): boolean {
+  let known = zoneNames.get(name);
+  if (known === undefined) {
+    known = name.length <= 64 && ZONE_NAME.test(name) && IANAZone.isValidZone(name);
+    if (zoneNames.size >= 10_000) zoneNames.clear();
+    zoneNames.set(name, known);
+  }
+  return known;
+}
 
 // Elysia wraps these two in lenient parsers of its own, and typemap leaves `date-time` alone.
 const KEPT = new Set(["date", "date-time"]);

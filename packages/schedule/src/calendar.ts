@@ -32,8 +32,11 @@ export type Calendar = {
   length: number;
   days: readonly CalendarDay[];
   hours: Bits;
-  /** Which zones show the same wall clock as `zone` all through the calendar, as found so far. */
-  sameClock: Map<string, boolean>;
+  /**
+   * For zones whose clock runs a constant whole number of quarters ahead of `zone`'s all through the calendar
+   * (a day either side included), that number; null for the others. Filled in as zones are met.
+   */
+  clockShifts: Map<string, number | null>;
 };
 
 /** The weekday board: seven wall-clock days, Monday first. */
@@ -75,7 +78,7 @@ export function calendarOf(zone: string, firstDay: number, days: number, notBefo
     out.push({ start, end, day: DAYS[weekdayOf(dayNumber)]!, date: dateOf(dayNumber), dayNumber });
     start = end;
   }
-  return { zone, origin, length: start, days: out, hours: hourMarks(zone, origin, start), sameClock: new Map() };
+  return { zone, origin, length: start, days: out, hours: hourMarks(zone, origin, start), clockShifts: new Map() };
 }
 
 /** The calendar of the week starting today in `zone` (from today's midnight): what the weekday form is made of. */

@@ -11,7 +11,7 @@ import { type Calendar, comingWeek, WEEK_BOARD } from "./calendar.ts";
 import { commonFree, runsOf } from "./common.ts";
 import { type HeatmapDay, heatmapDays } from "./heatmap.ts";
 import { DAYS, type Day, dayOfMask, dayToMask, hoursOf, maskToWeek, QUARTER_MS, QUARTERS_PER_DAY, weekToMask } from "./pattern.ts";
-import { asWeek, fold, hasExceptionsNear, type Person, place, sameWallClock } from "./place.ts";
+import { asWeek, clockShift, fold, hasExceptionsNear, type Person, place, rotateWeek } from "./place.ts";
 import type { Preference } from "./rank.ts";
 import { type Member, type Pick as Chosen, pickSlots, type SuggestOptions } from "./suggest.ts";
 import { dayNumber, isoIn, localDay, wallMinutes } from "./zone.ts";
@@ -35,7 +35,8 @@ const or = (a: Bits, b: Bits): Bits => {
 /** A person in the scheduling functions' form: masks of their weekly tiers and of each exception. */
 export function personOf(input: PersonInput): Person & { preference: Preference } {
   const free = weekToMask(input.availabilities);
-  const reach = input.if_needed ? or(free, weekToMask(input.if_needed)) : free;
+  const ifNeeded = input.if_needed ? weekToMask(input.if_needed) : undefined;
+  const reach = ifNeeded?.some((word) => word !== 0) ? or(free, ifNeeded) : free;
   const dates = new Map<number, { available: Bits; reach: Bits }>();
   for (const exception of input.dates ?? []) {
     const available = dayToMask(exception.available);
@@ -63,8 +64,13 @@ function onWeek(people: readonly (Person & { preference: Preference })[], zone: 
   let calendar: Calendar | undefined;
   return people.map((person) => {
     calendar ??= weekCalendar(zone, now);
-    if (sameWallClock(person, calendar) && !hasExceptionsNear(person, calendar)) {
-      return { email: person.email, preference: person.preference, free: person.free, reach: person.reach };
+    // With no clock change near and no exception, a person's week folded onto the zone's clock is their
+    // pattern turned by the difference of the clocks: no need to place it on real time.
+    const shift = clockShift(person, calendar);
+    if (shift !== null && !hasExceptionsNear(person, calendar)) {
+      const reach = person.reach === person.free ? undefined : rotateWeek(person.reach, shift);
+      const free = rotateWeek(person.free, shift);
+      return { email: person.email, preference: person.preference, free, reach: reach ?? free };
     }
     const placed = place(person, calendar);
     return {

@@ -130,16 +130,33 @@ export function asWeek(calendar: Calendar, folded: Bits): WeekMask {
   return week;
 }
 
-/** Whether the person's zone shows the same wall clock as the calendar's zone over the whole calendar. */
-export function sameWallClock(person: Person, calendar: Calendar): boolean {
-  const known = calendar.sameClock.get(person.zone);
+/**
+ * How many quarters the person's clock runs ahead of the calendar zone's, when that is the same all through
+ * the calendar and a day either side (no clock change in either zone, a whole number of quarters); else null.
+ */
+export function clockShift(person: Person, calendar: Calendar): number | null {
+  const known = calendar.clockShifts.get(person.zone);
   if (known !== undefined) return known;
-  const end = calendar.origin + calendar.length * QUARTER_MS;
-  const mine = offsetSegments(person.zone, calendar.origin, end);
-  const theirs = person.zone === calendar.zone ? mine : offsetSegments(calendar.zone, calendar.origin, end);
-  const same = mine.length === 1 && theirs.length === 1 && mine[0]!.offset === theirs[0]!.offset;
-  if (calendar.sameClock.size < 1000) calendar.sameClock.set(person.zone, same);
-  return same;
+  const from = calendar.origin - DAY_MS;
+  const to = calendar.origin + calendar.length * QUARTER_MS + DAY_MS;
+  const mine = offsetSegments(person.zone, from, to);
+  const theirs = person.zone === calendar.zone ? mine : offsetSegments(calendar.zone, from, to);
+  const difference = mine.length === 1 && theirs.length === 1 ? mine[0]!.offset - theirs[0]!.offset : Number.NaN;
+  const shift = difference % QUARTER_MINUTES === 0 ? difference / QUARTER_MINUTES : null;
+  if (calendar.clockShifts.size < 1000) calendar.clockShifts.set(person.zone, shift);
+  return shift;
+}
+
+const WEEK_QUARTERS = 7 * QUARTERS_PER_DAY;
+
+/** The week seen `shift` quarters later: bit i of the answer is bit (i + shift) mod 672 of `week`. */
+export function rotateWeek(week: WeekMask, shift: number): WeekMask {
+  const by = ((shift % WEEK_QUARTERS) + WEEK_QUARTERS) % WEEK_QUARTERS;
+  if (by === 0) return week;
+  const out = bitsOf(WEEK_QUARTERS);
+  copyBits(week, by, out, 0, WEEK_QUARTERS - by);
+  copyBits(week, 0, out, WEEK_QUARTERS - by, by);
+  return out;
 }
 
 /** Whether the person has an exception on any date the calendar could touch in their zone (a day either side). */

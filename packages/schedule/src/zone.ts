@@ -25,10 +25,18 @@ function zoneOf(name: string): IANAZone | null {
 /** Whether `name` is a time zone of the IANA database (any letter case). */
 export const isTimeZone = (name: string): boolean => zoneOf(name) !== null;
 
-/** The database's own spelling of a zone name, e.g. `europe/berlin` → `Europe/Berlin`. */
+const canonicalNames = new Map<string, string>();
+
+/** The database's own spelling of a zone name, e.g. `europe/berlin` → `Europe/Berlin` (remembered: asking Intl is slow). */
 export function canonicalZone(name: string): string {
-  if (!isTimeZone(name)) throw new RangeError(`Unknown time zone ${name}`);
-  return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  let canonical = canonicalNames.get(name);
+  if (canonical === undefined) {
+    if (!isTimeZone(name)) throw new RangeError(`Unknown time zone ${name}`);
+    canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    if (canonicalNames.size >= 10_000) canonicalNames.clear();
+    canonicalNames.set(name, canonical);
+  }
+  return canonical;
 }
 
 /** A span of instants [from, to) over which a zone's offset (minutes east of UTC) does not change. */
