@@ -1,9 +1,8 @@
 import { waitFor, attendeesOf, eventsOf, methodOf, startMailCatcher, type MailCatcher, type Rabbit } from "@w2meet/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { WorkerDatabase } from "../test/database.ts";
-import { SLOT } from "../test/suggestions-stub.ts";
+import { datedSuggestion, START, suggestionsAt } from "../test/suggestions-stub.ts";
 import { startIsolatedWorker, type InProcessWorker, type IsolatedWorker } from "../test/worker-harness.ts";
-import { nextOccurrence } from "./invite/ics.ts";
 import { TASK_ROUTING_KEY } from "./queue/topology.ts";
 
 const trio = ["ada@example.com", "grace@example.com", "alan@example.com"];
@@ -29,14 +28,10 @@ describe("a worker with everything up", () => {
   });
 
   test("takes a task from 202 to done, stores the suggestion and mails each attendee one invitation", async () => {
-    const before = new Date();
     const accepted = await worker.post({ users: trio, title: "Planning", notify: true }, { "case-id": "case-happy-1", ...auth });
     const task = await worker.waitForStatus(accepted.task_id, "done");
-    expect(task).toMatchObject({
-      attempts: 1,
-      organizer: "organizer@example.com",
-      result: { suggestion: { day: SLOT.day, slot: [10, 11] }, not_notified: [] },
-    });
+    expect(task).toMatchObject({ attempts: 1, organizer: "organizer@example.com", result: { not_notified: [] } });
+    expect(task.result?.suggestion).toEqual(datedSuggestion(START, 60, trio));
     expect(task.result?.invite_url).toBe(`http://localhost/tasks/${accepted.task_id}/invite.ics`);
     expect(task.error).toBeUndefined();
 
@@ -47,9 +42,10 @@ describe("a worker with everything up", () => {
     expect(methodOf(ics)).toBe("REQUEST");
     const [event] = eventsOf(ics);
     expect(attendeesOf(event!)).toEqual(trio);
-    const createdAt = new Date(task.created_at);
-    expect(createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
-    expect(event!.start.toISOString()).toBe(nextOccurrence(createdAt, "wednesday", 10).toISOString());
+    expect(ics).toContain("DTSTART:20261125T100000Z");
+    expect(ics).toContain("DTEND:20261125T110000Z");
+    const [booked] = await db.sql`select starts_at, ends_at from tasks where id = ${accepted.task_id}`;
+    expect(booked).toEqual({ starts_at: new Date("2026-11-25T10:00:00Z"), ends_at: new Date("2026-11-25T11:00:00Z") });
 
     for (const email of trio) {
       const mails = catcher.mailsTo(email).filter((mail) => mail.subject === "Planning");
@@ -57,6 +53,7 @@ describe("a worker with everything up", () => {
       const calendar = mails[0]!.attachments.find((part) => part.contentType === "text/calendar");
       expect(calendar?.headers.get("content-type")).toMatchObject({ params: { method: "REQUEST" } });
       expect(calendar!.content.toString()).toBe(ics);
+      expect(mails[0]!.text).toContain('"Planning" on Wednesday, 25 November 2026, 10:00–11:00 (UTC)');
     }
   });
 
@@ -69,12 +66,92 @@ describe("a worker with everything up", () => {
     for (const line of lines) expect(line.case_id).toBe("case-trace-7");
   });
 
-  test("asks for the preference and duration of the task", async () => {
+  test("asks for the first fitting slot from when the task was made, over 7 days in UTC, with its preference and duration", async () => {
     const accepted = await worker.post({ users: trio, preference: "last", duration: 180 });
     const task = await worker.waitForStatus(accepted.task_id, "done");
     const asked = setup.stub.requests.at(-1)!.query;
-    expect(Object.fromEntries(asked)).toEqual({ users: trio.join(","), duration: "180", preference: "last" });
-    expect(task.result?.suggestion.slot).toEqual([10, 13]);
+    expect(Object.fromEntries(asked)).toEqual({
+      users: trio.join(","),
+      duration: "180",
+      preference: "last",
+      from: task.created_at,
+      days: "7",
+      tz: "UTC",
+    });
+    expect(new Date(asked.get("from")!).toISOString()).toBe(asked.get("from")!);
+    expect(task.result?.suggestion).toMatchObject({ slot: [10, 13], start: START, end: "2026-11-25T13:00:00Z" });
+  });
+
+  test("books in the task's zone: the invitation at the slot's UTC instants, the mail in the zone's own time", async () => {
+    setup.stub.answerWith(suggestionsAt("2026-11-23T09:00:00+01:00"));
+    try {
+      const accepted = await worker.post({ users: trio, title: "Berlin", notify: true, tz: "europe/berlin" }, auth);
+      const task = await worker.waitForStatus(accepted.task_id, "done");
+      const asked = setup.stub.requests.at(-1)!.query;
+      expect(Object.fromEntries(asked)).toEqual({
+        users: trio.join(","),
+        duration: "60",
+        from: task.created_at,
+        days: "7",
+        tz: "Europe/Berlin",
+      });
+      expect(task.result?.suggestion).toEqual(datedSuggestion("2026-11-23T09:00:00+01:00", 60, trio));
+      const ics = await (await worker.get(`/tasks/${accepted.task_id}/invite.ics`)).text();
+      expect(ics).toContain("DTSTART:20261123T080000Z");
+      expect(ics).toContain("DTEND:20261123T090000Z");
+      for (const email of trio) {
+        const [mail] = catcher.mailsTo(email).filter((each) => each.subject === "Berlin");
+        expect(mail?.text).toContain('"Berlin" on Monday, 23 November 2026, 09:00–10:00 (Europe/Berlin, UTC+01:00), with ');
+      }
+    } finally {
+      setup.stub.reset();
+    }
+  });
+
+  test("books from the task's own from over its own days, and a 45-minute meeting ends 45 minutes after it starts", async () => {
+    setup.stub.answerWith(suggestionsAt("2026-11-23T09:30:00+01:00"));
+    try {
+      const from = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+      const body = { users: trio, title: "Short", notify: true, from, days: 3, tz: "Europe/Berlin", duration: 45 };
+      const accepted = await worker.post(body, auth);
+      const task = await worker.waitForStatus(accepted.task_id, "done");
+      expect(task.duration).toBe(45);
+      const asked = setup.stub.requests.at(-1)!.query;
+      expect(Object.fromEntries(asked)).toEqual({ users: trio.join(","), duration: "45", from, days: "3", tz: "Europe/Berlin" });
+      expect(task.result?.suggestion).toMatchObject({ slot: [9.5, 10.25], end: "2026-11-23T10:15:00+01:00" });
+      const ics = await (await worker.get(`/tasks/${accepted.task_id}/invite.ics`)).text();
+      expect(ics).toContain("DTSTART:20261123T083000Z");
+      expect(ics).toContain("DTEND:20261123T091500Z");
+      const [event] = eventsOf(ics);
+      expect(event!.end!.getTime() - event!.start.getTime()).toBe(45 * 60_000);
+      const [booked] = await db.sql`select starts_at, ends_at from tasks where id = ${accepted.task_id}`;
+      expect(booked).toEqual({ starts_at: new Date("2026-11-23T08:30:00Z"), ends_at: new Date("2026-11-23T09:15:00Z") });
+      const [mail] = catcher.mailsTo("ada@example.com").filter((each) => each.subject === "Short");
+      expect(mail?.text).toContain("Monday, 23 November 2026, 09:30–10:15 (Europe/Berlin, UTC+01:00)");
+    } finally {
+      setup.stub.reset();
+    }
+  });
+
+  test("tries again when the suggestions service answers a body that is not dated suggestions, then books", async () => {
+    const bad = [
+      { suggestions: [{ day: "monday", slot: [9, 10], preference: "first", attendees: trio, missing: [] }] },
+      { suggestions: [{ ...datedSuggestion(START, 60, trio), end: START }] },
+    ];
+    setup.stub.answerWith((query) => (bad.length ? { status: 200, body: bad.shift() } : suggestionsAt(START)(query)));
+    try {
+      const accepted = await worker.post({ users: trio });
+      const task = await worker.waitForStatus(accepted.task_id, "done");
+      expect(task.attempts).toBe(3);
+      const retries = worker.logs().filter((line) => line.task_id === accepted.task_id && line.outcome === "retry");
+      expect(retries.map((line) => line.error)).toEqual([
+        "The suggestions service answered with an unexpected body",
+        "The suggestions service answered with an unexpected body",
+      ]);
+      expect(task.result?.suggestion.start).toBe(START);
+    } finally {
+      setup.stub.reset();
+    }
   });
 
   test("ends no_slot, with no invitation and no mail, when nothing fits", async () => {

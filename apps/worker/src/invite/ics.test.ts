@@ -1,15 +1,38 @@
 import { describe, expect, test } from "bun:test";
 import { attendeesOf, eventsOf, methodOf } from "@w2meet/testing";
-import { buildInvite, inviteUid, meetingTime, nextOccurrence, parseMailbox, type InviteFacts } from "./ics.ts";
-
-// 2025-01-08 was a Wednesday.
-const wednesdayAt = (hour: number, minute = 0) => new Date(Date.UTC(2025, 0, 8, hour, minute));
+import { datedSuggestion } from "../../test/suggestions-stub.ts";
+import { buildInvite, inviteUid, meetingTime, parseMailbox, type InviteFacts } from "./ics.ts";
 
 describe("meetingTime", () => {
-  test("says the weekday, date and hours in UTC, as the mail's text does", () => {
-    expect(meetingTime(wednesdayAt(10), 2)).toBe("Wednesday, 8 January 2025, 10:00–12:00 UTC");
-    expect(meetingTime(new Date("2026-11-29T23:00:00Z"), 1)).toBe("Sunday, 29 November 2026, 23:00–00:00 UTC");
-    // The same text as the locale formatting it replaces, on every day of a year.
+  test("says the weekday, date and hours in the task's zone, with the offset there", () => {
+    expect(meetingTime(datedSuggestion("2026-11-23T09:00:00+01:00", 60, []), "Europe/Berlin")).toBe(
+      "Monday, 23 November 2026, 09:00–10:00 (Europe/Berlin, UTC+01:00)",
+    );
+    expect(meetingTime(datedSuggestion("2026-07-06T09:00:00+02:00", 60, []), "Europe/Berlin")).toBe(
+      "Monday, 6 July 2026, 09:00–10:00 (Europe/Berlin, UTC+02:00)",
+    );
+  });
+
+  test("shows the minutes of quarter-hour times and offsets", () => {
+    expect(meetingTime(datedSuggestion("2026-11-23T09:30:00+05:30", 45, []), "Asia/Kolkata")).toBe(
+      "Monday, 23 November 2026, 09:30–10:15 (Asia/Kolkata, UTC+05:30)",
+    );
+    expect(meetingTime(datedSuggestion("2026-11-22T14:15:00-03:30", 15, []), "America/St_Johns")).toBe(
+      "Sunday, 22 November 2026, 14:15–14:30 (America/St_Johns, UTC-03:30)",
+    );
+    expect(meetingTime(datedSuggestion("2026-11-23T12:00:00+05:45", 90, []), "Asia/Kathmandu")).toBe(
+      "Monday, 23 November 2026, 12:00–13:30 (Asia/Kathmandu, UTC+05:45)",
+    );
+  });
+
+  test("says just UTC in UTC, and a meeting ending at midnight ends at 00:00", () => {
+    expect(meetingTime(datedSuggestion("2026-11-29T23:00:00Z", 60, []), "UTC")).toBe("Sunday, 29 November 2026, 23:00–00:00 (UTC)");
+    expect(meetingTime(datedSuggestion("2026-11-29T10:00:00Z", 120, []), "Europe/London")).toBe(
+      "Sunday, 29 November 2026, 10:00–12:00 (Europe/London, UTC+00:00)",
+    );
+  });
+
+  test("writes the date as the locale formatting it replaces would, on every day of a year", () => {
     for (let day = 0; day < 366; day++) {
       const start = new Date(Date.UTC(2028, 0, 1 + day, day % 24));
       const expected = start.toLocaleDateString("en-GB", {
@@ -19,31 +42,9 @@ describe("meetingTime", () => {
         year: "numeric",
         timeZone: "UTC",
       });
-      expect(meetingTime(start, 1).startsWith(`${expected}, `)).toBe(true);
+      const suggestion = datedSuggestion(start.toISOString().replace(".000Z", "Z"), 15, []);
+      expect(meetingTime(suggestion, "UTC").startsWith(`${expected}, `)).toBe(true);
     }
-  });
-});
-
-describe("nextOccurrence", () => {
-  test("finds a later hour on the same weekday in the same week", () => {
-    expect(nextOccurrence(wednesdayAt(8, 30), "wednesday", 10).toISOString()).toBe("2025-01-08T10:00:00.000Z");
-  });
-
-  test("moves to next week when the hour of the same weekday has passed", () => {
-    expect(nextOccurrence(wednesdayAt(10, 1), "wednesday", 10).toISOString()).toBe("2025-01-15T10:00:00.000Z");
-  });
-
-  test("is strictly after the moment given, never at it", () => {
-    expect(nextOccurrence(wednesdayAt(10), "wednesday", 10).toISOString()).toBe("2025-01-15T10:00:00.000Z");
-  });
-
-  test("wraps from a late weekday to an early one in the next week", () => {
-    expect(nextOccurrence(new Date("2025-01-11T12:00:00Z"), "monday", 0).toISOString()).toBe("2025-01-13T00:00:00.000Z");
-    expect(nextOccurrence(new Date("2025-01-12T23:59:59Z"), "sunday", 23).toISOString()).toBe("2025-01-19T23:00:00.000Z");
-  });
-
-  test("works in UTC whatever the time zone of the process", () => {
-    expect(nextOccurrence(new Date("2025-03-30T00:30:00Z"), "sunday", 2).toISOString()).toBe("2025-03-30T02:00:00.000Z");
   });
 });
 
@@ -62,13 +63,12 @@ describe("buildInvite", () => {
     taskId: "0191e7a4-0000-7000-8000-000000000001",
     title: "Design review",
     attendees: ["ada@example.com", "grace@example.com", "alan@example.com"],
-    suggestion: { day: "friday", slot: [14, 16], preference: "first", attendees: [], missing: [] },
-    createdAt: wednesdayAt(9),
-    stampedAt: wednesdayAt(9, 5),
+    suggestion: datedSuggestion("2025-01-10T15:00:00+01:00", 120, []),
+    stampedAt: new Date("2025-01-08T09:05:00Z"),
     organizer: { name: "W2Meet", email: "invites@w2meet.example" },
   };
 
-  test("is an RFC 5545 request with one event at the next occurrence of the suggested weekday and hour, in UTC", () => {
+  test("is an RFC 5545 request with one event at the suggestion's instants, in UTC", () => {
     const ics = buildInvite(facts);
     expect(ics).toContain("METHOD:REQUEST");
     expect(ics).toContain("DTSTART:20250110T140000Z");
@@ -87,6 +87,12 @@ describe("buildInvite", () => {
   test("names every user once as an attendee", () => {
     const ics = buildInvite(facts);
     expect(attendeesOf(eventsOf(ics)[0]!)).toEqual([...facts.attendees]);
+  });
+
+  test("lasts as long as the suggestion, to the minute", () => {
+    const ics = buildInvite({ ...facts, suggestion: datedSuggestion("2026-11-23T09:00:00+01:00", 45, []) });
+    expect(ics).toContain("DTSTART:20261123T080000Z");
+    expect(ics).toContain("DTEND:20261123T084500Z");
   });
 
   test("is the same text every time it is made from the same facts", () => {

@@ -1,30 +1,36 @@
-import type { Suggestion } from "@w2meet/contracts";
+import type { DatedSuggestion } from "@w2meet/contracts";
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod } from "ical-generator";
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-// Index of each weekday in Date#getUTCDay (Sunday 0).
-const UTC_DAY = { sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6 } as const;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 
-/** The first instant strictly after `after` that falls on `day` at `hour`:00 UTC. */
-export function nextOccurrence(after: Date, day: Suggestion["day"], hour: number): Date {
-  const midnight = Date.UTC(after.getUTCFullYear(), after.getUTCMonth(), after.getUTCDate());
-  const daysAhead = (UTC_DAY[day] - after.getUTCDay() + 7) % 7;
-  const candidate = midnight + daysAhead * DAY_MS + hour * HOUR_MS;
-  return new Date(candidate > after.getTime() ? candidate : candidate + 7 * DAY_MS);
-}
-
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
+const twoDigits = (value: number) => String(value).padStart(2, "0");
+
+/** An hour of the day as `HH:MM`: 9.5 is 09:30, and the 24 that ends a day is 00:00. */
+const clock = (hour: number) => {
+  const minutes = Math.round(hour * 60) % (24 * 60);
+  return `${twoDigits(Math.floor(minutes / 60))}:${twoDigits(minutes % 60)}`;
+};
+
+/** Minutes east of UTC as `UTC+01:00`, `UTC-03:30`. */
+const utcOffset = (minutes: number) => `UTC${minutes < 0 ? "-" : "+"}${clock(Math.abs(minutes) / 60)}`;
+
 /**
- * When a meeting is, for the text of its mail: "Wednesday, 25 November 2026, 10:00–12:00 UTC". Written out
- * by hand rather than with toLocaleDateString, whose first call loads ICU's locale data (~8 MB of RSS).
+ * When a meeting is, for the text of its mail, in the zone it was placed in: "Monday, 23 November 2026,
+ * 09:00–10:00 (Europe/Berlin, UTC+01:00)", or "(UTC)" in UTC. Read from the suggestion's date, weekday
+ * and hours in that zone, its offset from the start's instant; written out by hand rather than with
+ * toLocaleDateString, whose first call loads ICU's locale data (~8 MB of RSS).
  */
-export function meetingTime(start: Date, hours: number): string {
-  const end = new Date(start.getTime() + hours * HOUR_MS);
-  const date = `${WEEKDAYS[start.getUTCDay()]}, ${start.getUTCDate()} ${MONTHS[start.getUTCMonth()]} ${start.getUTCFullYear()}`;
-  return `${date}, ${start.toISOString().slice(11, 16)}–${end.toISOString().slice(11, 16)} UTC`;
+export function meetingTime(suggestion: DatedSuggestion, zone: string): string {
+  const [year, month, day] = suggestion.date.split("-").map(Number) as [number, number, number];
+  const [startHour, endHour] = suggestion.slot;
+  const localStart = Date.UTC(year, month - 1, day) + startHour * HOUR_MS;
+  const offset = Math.round((localStart - Date.parse(suggestion.start)) / MINUTE_MS);
+  const weekday = suggestion.day.charAt(0).toUpperCase() + suggestion.day.slice(1);
+  const where = zone === "UTC" && offset === 0 ? "UTC" : `${zone}, ${utcOffset(offset)}`;
+  return `${weekday}, ${day} ${MONTHS[month - 1]} ${year}, ${clock(startHour)}–${clock(endHour)} (${where})`;
 }
 
 /** A mailbox as `Name <address>` or a bare address, e.g. the MAIL_FROM setting. */
@@ -40,9 +46,8 @@ export type InviteFacts = {
   taskId: string;
   title: string;
   attendees: readonly string[];
-  suggestion: Suggestion;
-  /** The meeting is placed at the first occurrence of the suggested weekday and hour after this. */
-  createdAt: Date;
+  /** The booked slot: the event lasts from its `start` to its `end`. */
+  suggestion: DatedSuggestion;
   /** When the invitation was made (DTSTAMP); kept with the task so every copy is identical. */
   stampedAt: Date;
   organizer: { name: string; email: string };
@@ -53,11 +58,9 @@ export const inviteUid = (taskId: string, organizerEmail: string) => `${taskId}@
 
 /**
  * The RFC 5545 invitation of a task: METHOD:REQUEST, one VEVENT with a stable UID, the organizer,
- * one ATTENDEE per user, and DTSTART/DTEND in UTC.
+ * one ATTENDEE per user, and DTSTART/DTEND at the suggestion's instants, in UTC.
  */
 export function buildInvite(facts: InviteFacts): string {
-  const [startHour, endHour] = facts.suggestion.slot;
-  const start = nextOccurrence(facts.createdAt, facts.suggestion.day, startHour);
   const calendar = ical({
     method: ICalCalendarMethod.REQUEST,
     prodId: { company: "w2meet", product: "worker", language: "EN" },
@@ -66,8 +69,8 @@ export function buildInvite(facts: InviteFacts): string {
     id: inviteUid(facts.taskId, facts.organizer.email),
     sequence: 0,
     stamp: facts.stampedAt,
-    start,
-    end: new Date(start.getTime() + (endHour - startHour) * HOUR_MS),
+    start: new Date(facts.suggestion.start),
+    end: new Date(facts.suggestion.end),
     summary: facts.title,
     description: `Planned by W2Meet for ${facts.attendees.length} attendees (task ${facts.taskId}).`,
     organizer: facts.organizer,

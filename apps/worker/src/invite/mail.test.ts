@@ -5,6 +5,7 @@ import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createWorkerDatabase, type WorkerDatabase } from "../../test/database.ts";
+import { datedSuggestion } from "../../test/suggestions-stub.ts";
 import { buildInvite } from "./ics.ts";
 import { createMailer, MailError, mailInvitations, type Mailer } from "./mail.ts";
 
@@ -36,8 +37,7 @@ async function newInvitation(title: string) {
     taskId,
     title,
     attendees,
-    suggestion: { day: "monday", slot: [9, 10], preference: "first", attendees, missing: [] },
-    createdAt: new Date("2025-01-08T09:00:00Z"),
+    suggestion: datedSuggestion("2025-01-13T09:00:00Z", 60, attendees),
     stampedAt: new Date("2025-01-08T09:00:01Z"),
     organizer: mailer.organizer,
   });

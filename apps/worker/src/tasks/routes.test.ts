@@ -65,6 +65,16 @@ describe("POST /tasks", () => {
     expect(task).toEqual({ preference: null, duration: 60, title: "W2Meet meeting", notify: false });
   });
 
+  test("stores from, days and tz as given (the zone in its own spelling), and nothing for the parts not given", async () => {
+    const from = `${new Date().toISOString().slice(0, 10)}T14:00:00+05:30`;
+    const given = await accept({ ...pair, from: ` ${from} `, days: 14, tz: "asia/kolkata", duration: 45 });
+    const bare = await accept(pair);
+    const stored = async (taskId: string) =>
+      (await http.db.sql`select window_from, window_days, time_zone, duration from tasks where id = ${taskId}`)[0];
+    expect(await stored(given.task_id)).toEqual({ window_from: from, window_days: 14, time_zone: "Asia/Kolkata", duration: 45 });
+    expect(await stored(bare.task_id)).toEqual({ window_from: null, window_days: null, time_zone: null, duration: 60 });
+  });
+
   test("answers the same task for the same Idempotency-Key and writes it once", async () => {
     const first = await accept(pair, { "idempotency-key": "order-42" });
     const again = await http.post(pair, { "idempotency-key": "order-42" });
@@ -84,6 +94,24 @@ describe("POST /tasks", () => {
     const response = await http.post({ ...pair, duration: 120 }, { "idempotency-key": "order-43" });
     expect(response.status).toBe(409);
     expect(response.headers.get("content-type")).toContain("application/problem+json");
+    expect(await http.db.counts()).toMatchObject({ tasks: 1, outbox: 1 });
+  });
+
+  test("hashes a request without from, days or tz as it always did, so a key used before keeps its meaning", async () => {
+    await http.post({ ...pair, title: "Sync" }, { "idempotency-key": "order-44" });
+    const [row] = await http.db.sql`select request_hash from tasks`;
+    const asBefore = { users: pair.users, preference: null, duration: 60, title: "Sync", notify: false };
+    expect(row!.request_hash).toBe(new Bun.CryptoHasher("sha256").update(JSON.stringify(asBefore)).digest("hex"));
+  });
+
+  test("answers the same task for a key repeated with the same window, and 409 for one with another window", async () => {
+    const from = new Date().toISOString().slice(0, 10);
+    const first = await accept({ ...pair, from, tz: "Europe/Berlin" }, { "idempotency-key": "order-45" });
+    const again = await accept({ ...pair, from, tz: "Europe/Berlin" }, { "idempotency-key": "order-45" });
+    expect(again.task_id).toBe(first.task_id);
+    for (const other of [pair, { ...pair, from }, { ...pair, from, tz: "Europe/Paris" }, { ...pair, from, tz: "Europe/Berlin", days: 3 }]) {
+      expect((await http.post(other, { "idempotency-key": "order-45" })).status).toBe(409);
+    }
     expect(await http.db.counts()).toMatchObject({ tasks: 1, outbox: 1 });
   });
 

@@ -34,7 +34,8 @@ export const tasksRoutes = (deps: tasks.TasksDeps & { publicUrl: string }) =>
           tags,
           summary: "Schedule a meeting in the background",
           description:
-            "Answers 202 once the task is stored; the worker then finds the suggestion, makes the invitation and, with " +
+            "Answers 202 once the task is stored; the worker then books the first slot that fits from `from` (when the " +
+            "task is made if absent) over `days` in `tz`, makes the invitation (DTSTART/DTEND in UTC) and, with " +
             "`notify`, mails it to every attendee whose address is verified (the others are listed in the result's " +
             "`not_notified`). A bearer token is needed when `notify` is true (401 without one); when given, its email " +
             "is the task's `organizer`. The same `Idempotency-Key` again answers the same task; with a different " +

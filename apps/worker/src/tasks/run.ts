@@ -1,8 +1,15 @@
-import { SuggestionList, type Problem, type Suggestion, type TaskStatus } from "@w2meet/contracts";
+import {
+  DatedSuggestionList,
+  DEFAULT_TIME_ZONE,
+  DEFAULT_WINDOW_DAYS,
+  type DatedSuggestion,
+  type Problem,
+  type TaskStatus,
+} from "@w2meet/contracts";
 import { ProblemError, type Logger, type ServiceClient } from "@w2meet/kit";
 import type { Sql } from "@w2meet/kit/postgres";
 import { Value } from "@sinclair/typebox/value";
-import { buildInvite, meetingTime, nextOccurrence } from "../invite/ics.ts";
+import { buildInvite, meetingTime } from "../invite/ics.ts";
 import { MailError, mailInvitations, type Mailer } from "../invite/mail.ts";
 import { underClaim } from "../queue/claimed.ts";
 import type { Outcome } from "../queue/consumer.ts";
@@ -21,7 +28,10 @@ type ClaimedTask = {
   title: string;
   notify: boolean;
   attempts: number;
-  suggestion: Suggestion | null;
+  window_from: string | null;
+  window_days: number | null;
+  time_zone: string | null;
+  suggestion: DatedSuggestion | null;
   invite: string | null;
   not_notified: string[] | null;
   created_at: Date;
@@ -30,8 +40,24 @@ type ClaimedTask = {
 /** A failure no retry can fix, e.g. an unknown attendee. */
 class PermanentFailure extends Error {}
 
-async function suggest(deps: RunDeps, task: ClaimedTask, caseId: string): Promise<Suggestion | null> {
-  const query = new URLSearchParams({ users: task.users.join(","), duration: String(task.duration) });
+/** The zone a task is worded in, and its window is read in. */
+const zoneOf = (task: ClaimedTask) => task.time_zone ?? DEFAULT_TIME_ZONE;
+
+/** A dated suggestion whose instants are real and in order. */
+const isPlaced = (suggestion: DatedSuggestion) => Date.parse(suggestion.start) < Date.parse(suggestion.end);
+
+/**
+ * The first fitting slot of the task's window: from its own `from`, or else from when it was made, over
+ * its days in its zone. Null when nothing fits.
+ */
+async function suggest(deps: RunDeps, task: ClaimedTask, caseId: string): Promise<DatedSuggestion | null> {
+  const query = new URLSearchParams({
+    users: task.users.join(","),
+    duration: String(task.duration),
+    from: task.window_from ?? task.created_at.toISOString(),
+    days: String(task.window_days ?? DEFAULT_WINDOW_DAYS),
+    tz: zoneOf(task),
+  });
   if (task.preference) query.set("preference", task.preference);
   const answer = await deps.suggestions.get<unknown>(`/suggestions?${query}`, caseId);
   if (answer.status === 404) {
@@ -44,7 +70,7 @@ async function suggest(deps: RunDeps, task: ClaimedTask, caseId: string): Promis
     );
   }
   // The kit's Elysia has registered the string formats (email) this check needs.
-  if (!Value.Check(SuggestionList, answer.body)) {
+  if (!Value.Check(DatedSuggestionList, answer.body) || !answer.body.suggestions.every(isPlaced)) {
     throw new ProblemError("bad_gateway", "The suggestions service answered with an unexpected body");
   }
   return answer.body.suggestions[0] ?? null;
@@ -76,7 +102,8 @@ const claim = (db: Sql, taskId: string, maxAttempts: number) => db<Claim[]>`
     from lock
     where lock.locked and tasks.id = ${taskId} and tasks.status in ('queued', 'running')
     returning tasks.id, tasks.status, tasks.error, tasks.users, tasks.preference, tasks.duration, tasks.title,
-              tasks.notify, tasks.attempts, tasks.suggestion, tasks.invite, tasks.not_notified, tasks.created_at
+              tasks.notify, tasks.attempts, tasks.window_from, tasks.window_days, tasks.time_zone, tasks.suggestion,
+              tasks.invite, tasks.not_notified, tasks.created_at
   )
   select lock.locked, claimed.* from lock left join claimed on true`;
 
@@ -104,7 +131,7 @@ async function attempt(db: Sql, deps: RunDeps, task: ClaimedTask, caseId: string
         await settle(db, taskId, { status: "no_slot", error: null });
         return { kind: "finished", status: "no_slot" };
       }
-      const facts = { taskId, title: task.title, attendees: task.users, suggestion, createdAt: task.created_at };
+      const facts = { taskId, title: task.title, attendees: task.users, suggestion };
       invite = buildInvite({ ...facts, stampedAt: new Date(), organizer: deps.mailer.organizer });
     }
     let notNotified = task.not_notified;
@@ -118,12 +145,12 @@ async function attempt(db: Sql, deps: RunDeps, task: ClaimedTask, caseId: string
       const skipped = new Set(notNotified);
       const recipients = task.users.filter((email) => !skipped.has(email));
       if (skipped.size) log.info("attendees not mailed: address not verified", { not_notified: skipped.size, mailed: recipients.length });
-      const hours = suggestion.slot[1] - suggestion.slot[0];
-      const when = meetingTime(nextOccurrence(task.created_at, suggestion.day, suggestion.slot[0]), hours);
+      const when = meetingTime(suggestion, zoneOf(task));
       const text = `You are invited to "${task.title}" on ${when}, with ${task.users.join(", ")}.\nThe invitation is attached.`;
       await mailInvitations(db, deps.mailer, { taskId, attendees: recipients, subject: task.title, text, ics: invite }, log);
     }
-    await settle(db, taskId, { status: "done", error: null, suggestion: db.json(suggestion), invite });
+    const booked = { starts_at: new Date(suggestion.start), ends_at: new Date(suggestion.end) };
+    await settle(db, taskId, { status: "done", error: null, suggestion: db.json(suggestion), invite, ...booked });
     return { kind: "finished", status: "done" };
   } catch (error) {
     const permanent = error instanceof PermanentFailure;

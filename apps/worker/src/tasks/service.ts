@@ -1,13 +1,15 @@
 import {
   DEFAULT_DURATION_MINUTES,
   type CreateTask,
-  type Suggestion,
+  type DatedSuggestion,
+  type FieldError,
   type Task,
   type TaskAccepted,
   type TaskStatus,
 } from "@w2meet/contracts";
-import { conflict, groupOf } from "@w2meet/kit";
+import { conflict, groupOf, invalid, ProblemError } from "@w2meet/kit";
 import type { Deadline, Sql } from "@w2meet/kit/postgres";
+import { readWindow } from "@w2meet/schedule";
 
 /** What the task routes work with; made once in app.ts. */
 export type TasksDeps = { sql: Sql; inTime: Deadline };
@@ -25,7 +27,7 @@ type TaskRow = {
   organizer: string | null;
   not_notified: string[] | null;
   attempts: number;
-  suggestion: Suggestion | null;
+  suggestion: DatedSuggestion | null;
   error: string | null;
   request_hash: string;
   created_at: Date;
@@ -37,6 +39,36 @@ const statusUrl = (apiBase: string, taskId: string) => `${apiBase}/tasks/${taskI
 /** Where a finished task's invitation is read. */
 const inviteUrl = (apiBase: string, taskId: string) => `${statusUrl(apiBase, taskId)}/invite.ics`;
 
+/** Where a task looks for its slot, as asked: each part only when given (the zone in the database's spelling). */
+type Window = { from?: string; days?: number; tz?: string };
+
+/**
+ * The attendees and the window of a request, or one 400 naming every offending field: the group, and a
+ * `from` that is neither a date nor an ISO 8601 instant (or lies too far from today), or an unknown `tz`.
+ */
+function readRequest(body: CreateTask): { users: string[]; window: Window } {
+  const errors: FieldError[] = [];
+  let users: string[] = [];
+  try {
+    users = groupOf(body, "Name the attendees with users: [email, ...]");
+  } catch (error) {
+    if (!(error instanceof ProblemError && error.extras.errors)) throw error;
+    errors.push(...error.extras.errors);
+  }
+  const from = body.from?.trim();
+  const read = readWindow({ from, days: body.days, tz: body.tz }, Date.now());
+  if (Array.isArray(read)) errors.push(...read);
+  if (errors.length || Array.isArray(read)) throw invalid(errors, "The request body has invalid fields");
+  return {
+    users,
+    window: {
+      ...(from !== undefined && { from }),
+      ...(body.days !== undefined && { days: body.days }),
+      ...(body.tz !== undefined && { tz: read.zone }),
+    },
+  };
+}
+
 /**
  * Accepts a task: in one transaction the task (queued) and the outbox row that will carry its message.
  * With an `Idempotency-Key` already used for the same request, answers the task made then and writes
@@ -47,16 +79,18 @@ export async function createTask(
   body: CreateTask,
   request: { organizer: string | null; caseId: string; idempotencyKey?: string; apiBase: string },
 ): Promise<TaskAccepted> {
+  const { users, window } = readRequest(body);
   const task = {
-    users: groupOf(body, "Name the attendees with users: [email, ...]"),
+    users,
     preference: body.preference ?? null,
     duration: body.duration ?? DEFAULT_DURATION_MINUTES,
     title: body.title ?? DEFAULT_TITLE,
     notify: body.notify ?? false,
   };
   const organizer = request.organizer?.toLowerCase() ?? null;
-  // Without an organizer the hash is the one tasks had before there were organizers, so a key keeps its meaning.
-  const hashed = organizer === null ? task : { ...task, organizer };
+  // Only what a request gives is hashed: without an organizer or a window, the hash is the one tasks had
+  // before there were either, so a key keeps its meaning.
+  const hashed = { ...task, ...window, ...(organizer !== null && { organizer }) };
   const requestHash = new Bun.CryptoHasher("sha256").update(JSON.stringify(hashed)).digest("hex");
   const key = request.idempotencyKey ?? null;
   const id = Bun.randomUUIDv7();
@@ -64,9 +98,10 @@ export async function createTask(
   // on outbox notifies the relays at commit.
   const [inserted] = await inTime(sql<Pick<TaskRow, "id" | "status">[]>`
     with task as (
-      insert into tasks (id, users, preference, duration, title, notify, organizer, idempotency_key, request_hash, case_id)
+      insert into tasks (id, users, preference, duration, title, notify, organizer, window_from, window_days, time_zone,
+                         idempotency_key, request_hash, case_id)
       values (${id}, ${task.users}, ${task.preference}, ${task.duration}, ${task.title}, ${task.notify}, ${organizer},
-              ${key}, ${requestHash}, ${request.caseId})
+              ${window.from ?? null}, ${window.days ?? null}, ${window.tz ?? null}, ${key}, ${requestHash}, ${request.caseId})
       on conflict (idempotency_key) do nothing
       returning id, status
     ), message as (

@@ -20,8 +20,9 @@ describe("POST /tasks with invalid input", () => {
     ["userId1 without userId2", { userId1: "ada@example.com" }, ["userId2"]],
     ["a userId that is not an email", { userId1: "ada@example.com", userId2: "grace" }, ["userId2"]],
     ["an unknown preference", { ...pair, preference: "sometimes" }, ["preference"]],
-    ["a duration that is not whole hours", { ...pair, duration: 90 }, ["duration"]],
-    ["a duration below an hour", { ...pair, duration: 0 }, ["duration"]],
+    ["a duration off the quarter hour", { ...pair, duration: 50 }, ["duration"]],
+    ["a duration below 15 minutes", { ...pair, duration: 10 }, ["duration"]],
+    ["a duration of nothing", { ...pair, duration: 0 }, ["duration"]],
     ["a duration longer than a day", { ...pair, duration: 1500 }, ["duration"]],
     ["a duration given as text", { ...pair, duration: "60" }, ["duration"]],
     ["a fractional duration", { ...pair, duration: 60.5 }, ["duration"]],
@@ -39,7 +40,23 @@ describe("POST /tasks with invalid input", () => {
     ["notify given as text", { ...pair, notify: "yes" }, ["notify"]],
     ["an unknown field", { ...pair, when: "soon" }, ["when"]],
     ["users given as a string", { users: "ada@example.com,grace@example.com" }, ["users"]],
-    ["several bad fields at once", { ...pair, preference: "often", duration: 45, notify: 1 }, ["preference", "duration", "notify"]],
+    ["a from that is not a date", { ...pair, from: "next monday" }, ["from"]],
+    ["a from that is no real date", { ...pair, from: "2026-02-30" }, ["from"]],
+    ["a from at an hour that does not exist", { ...pair, from: "2026-11-23T25:00:00Z" }, ["from"]],
+    ["a from with a malformed offset", { ...pair, from: "2026-11-23T09:00:00+1" }, ["from"]],
+    ["a from decades ago", { ...pair, from: "1999-01-01" }, ["from"]],
+    ["a from years ahead", { ...pair, from: "2099-01-01T00:00:00Z" }, ["from"]],
+    ["a from longer than 40 characters", { ...pair, from: `2026-11-23T09:00:00.${"0".repeat(30)}Z` }, ["from"]],
+    ["a from given as a number", { ...pair, from: 20261123 }, ["from"]],
+    ["no days", { ...pair, days: 0 }, ["days"]],
+    ["more than 28 days", { ...pair, days: 29 }, ["days"]],
+    ["days given as text", { ...pair, days: "7" }, ["days"]],
+    ["fractional days", { ...pair, days: 1.5 }, ["days"]],
+    ["an unknown time zone", { ...pair, tz: "Mars/Olympus_Mons" }, ["tz"]],
+    ["an offset instead of a time zone", { ...pair, tz: "+01:00" }, ["tz"]],
+    ["an empty time zone", { ...pair, tz: "" }, ["tz"]],
+    ["a bad from along with bad attendees", { users: ["ada@example.com"], from: "soon" }, ["users", "from"]],
+    ["several bad fields at once", { ...pair, preference: "often", duration: 50, notify: 1 }, ["preference", "duration", "notify"]],
     ["an Idempotency-Key with spaces", pair, ["idempotency-key"], { "idempotency-key": "two words" }],
     ["an Idempotency-Key longer than 255 characters", pair, ["idempotency-key"], { "idempotency-key": "k".repeat(256) }],
   ];
@@ -69,6 +86,18 @@ describe("POST /tasks with invalid input", () => {
     expect(problem.errors?.[0]?.path).toStartWith("title[0]");
     expect(problem.case_id).toBe(response.headers.get("case-id")!);
     expect(await http.db.counts()).toEqual({ tasks: 0, outbox: 0, mails: 0 });
+  });
+
+  test("accepts durations on the quarter hour, from 15 minutes to a day", async () => {
+    for (const duration of [15, 45, 90, 1425, 1440]) expect((await http.post({ ...pair, duration })).status).toBe(202);
+  });
+
+  test("accepts a from as a date, an instant with an offset or Z, or a wall-clock time in tz; and 1 to 28 days", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const from of [today, `${today}T09:00:00Z`, `${today}T09:00:00+05:30`, `${today}T09:15`, `${today}T09:00:00.123Z`]) {
+      expect((await http.post({ ...pair, from, tz: "Asia/Kolkata" })).status).toBe(202);
+    }
+    for (const days of [1, 28]) expect((await http.post({ ...pair, days })).status).toBe(202);
   });
 
   test("accepts a title in any script, with inner and outer spaces", async () => {
