@@ -20,7 +20,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { retryDelays } from "../apps/worker/src/config.ts";
-import { nextOccurrence } from "../apps/worker/src/invite/ics.ts";
 import { queueNames } from "../apps/worker/src/queue/topology.ts";
 import { createWorkerDatabase, type WorkerDatabase } from "../apps/worker/test/database.ts";
 import { startWorkerProcess, type WorkerProcess } from "../apps/worker/test/worker-process.ts";
@@ -112,6 +111,14 @@ async function loggedIn(email: string) {
   return { authorization: `Bearer ${token.access_token}` };
 }
 
+/** The first instant after `after` on UTC weekday `weekday` (Sunday 0) at `hour`:00 UTC. */
+function firstAfter(after: Date, weekday: number, hour: number): Date {
+  const day = 86_400_000;
+  let at = Date.UTC(after.getUTCFullYear(), after.getUTCMonth(), after.getUTCDate(), hour);
+  while (new Date(at).getUTCDay() !== weekday || at <= after.getTime()) at += day;
+  return new Date(at);
+}
+
 describe("a meeting scheduled through every service", () => {
   const team = ["ada@example.com", "grace@example.com", "alan@example.com"];
 
@@ -133,7 +140,19 @@ describe("a meeting scheduled through every service", () => {
       const task = await worker.waitForStatus(accepted.task_id, "done");
       expect(task.attempts).toBe(1);
       expect(task.organizer).toBe("ada@example.com");
-      expect(task.result?.suggestion).toEqual({ day: "monday", slot: [10, 12], preference: "first", attendees: team, missing: [] });
+      // The first Monday 10:00 UTC after the task was made, a week ahead at most: the group's common two hours.
+      const start = firstAfter(new Date(task.created_at), 1, 10);
+      const end = new Date(start.getTime() + 2 * 3_600_000);
+      expect(task.result?.suggestion).toEqual({
+        date: start.toISOString().slice(0, 10),
+        day: "monday",
+        start: `${start.toISOString().slice(0, 19)}Z`,
+        end: `${end.toISOString().slice(0, 19)}Z`,
+        slot: [10, 12],
+        preference: "first",
+        attendees: team,
+        missing: [],
+      });
       expect(task.result?.not_notified).toEqual([]);
       expect(await (await fetch(accepted.status_url)).json()).toMatchObject({ task_id: accepted.task_id, status: "done" });
 
@@ -146,7 +165,6 @@ describe("a meeting scheduled through every service", () => {
       expect(events).toHaveLength(1);
       const [event] = events;
       expect(attendeesOf(event!)).toEqual(team);
-      const start = nextOccurrence(new Date(task.created_at), "monday", 10);
       expect(event!.start.toISOString()).toBe(start.toISOString());
       expect(event!.end?.toISOString()).toBe(new Date(start.getTime() + 2 * 3_600_000).toISOString());
       expect(start.getUTCDay()).toBe(1);
@@ -225,6 +243,59 @@ describe("a meeting scheduled through every service", () => {
       for (const email of team) expect(catcher.mailsTo(email).filter((mail) => mail.subject === "Once only")).toHaveLength(1);
       const done = await bodyOf<Task>(await fetch(`${worker.url}/tasks/${first.task_id}`));
       expect(done.attempts).toBe(1);
+    },
+    FLOW_TEST_MS,
+  );
+});
+
+describe("real time through every service", () => {
+  /** The first Monday at least two weeks from today (UTC), as `YYYY-MM-DD`. */
+  const mondayAhead = () => {
+    let at = Date.now() + 14 * 86_400_000;
+    while (new Date(at).getUTCDay() !== 1) at += 86_400_000;
+    return new Date(at).toISOString().slice(0, 10);
+  };
+
+  test(
+    "a person's zone places the booking, and a dated exception moves it a week on",
+    async () => {
+      const monday = mondayAhead();
+      const nextMonday = new Date(Date.parse(`${monday}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+      // Kolkata has no daylight saving time: 14:00–17:00 there is 08:30–11:30 UTC on every date.
+      const kolkata = await post("/users", {
+        email: "ramanujan@example.com",
+        name: "Srinivasa",
+        availabilities: { monday: ["14:00-17:00"] },
+        time_zone: "asia/kolkata",
+      });
+      expect(kolkata.status).toBe(201);
+      expect(((await kolkata.json()) as { time_zone: string }).time_zone).toBe("Asia/Kolkata");
+      expect((await post("/users", { email: "hardy@example.com", name: "Hardy", availabilities: { monday: [8, 9, 10, 11] } })).status).toBe(
+        201,
+      );
+      const pair = ["ramanujan@example.com", "hardy@example.com"];
+
+      const first = await worker.post({ users: pair, duration: 45, from: monday, tz: "Asia/Kolkata", title: "Partitions" });
+      const booked = await worker.waitForStatus(first.task_id, "done");
+      expect(booked.result?.suggestion).toMatchObject({
+        date: monday,
+        start: `${monday}T14:00:00+05:30`,
+        end: `${monday}T14:45:00+05:30`,
+        slot: [14, 14.75],
+      });
+      const [event] = eventsOf(await (await fetch(booked.result!.invite_url)).text());
+      expect(event!.start.toISOString()).toBe(`${monday}T08:30:00.000Z`);
+      expect(event!.end?.toISOString()).toBe(`${monday}T09:15:00.000Z`);
+
+      const away = await fetch(`${users.url}/users/ramanujan@example.com/dates/${monday}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ available: [] }),
+      });
+      expect(away.status).toBe(200);
+      const second = await worker.post({ users: pair, duration: 45, from: monday, days: 14, tz: "Asia/Kolkata", title: "Partitions" });
+      const moved = await worker.waitForStatus(second.task_id, "done");
+      expect(moved.result?.suggestion).toMatchObject({ date: nextMonday, start: `${nextMonday}T14:00:00+05:30` });
     },
     FLOW_TEST_MS,
   );

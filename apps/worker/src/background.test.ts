@@ -75,7 +75,7 @@ describe("a worker with everything up", () => {
       duration: "180",
       preference: "last",
       from: task.created_at,
-      days: "7",
+      days: "8",
       tz: "UTC",
     });
     expect(new Date(asked.get("from")!).toISOString()).toBe(asked.get("from")!);
@@ -92,7 +92,7 @@ describe("a worker with everything up", () => {
         users: trio.join(","),
         duration: "60",
         from: task.created_at,
-        days: "7",
+        days: "8",
         tz: "Europe/Berlin",
       });
       expect(task.result?.suggestion).toEqual(datedSuggestion("2026-11-23T09:00:00+01:00", 60, trio));

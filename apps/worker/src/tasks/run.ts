@@ -47,6 +47,12 @@ const zoneOf = (task: ClaimedTask) => task.time_zone ?? DEFAULT_TIME_ZONE;
 const isPlaced = (suggestion: DatedSuggestion) => Date.parse(suggestion.start) < Date.parse(suggestion.end);
 
 /**
+ * Days a task without its own window looks at, counting the day it is made: from any moment of that day,
+ * eight dates hold the whole week ahead, so every weekly hour of the group comes round once.
+ */
+const DAYS_FROM_NOW = 8;
+
+/**
  * The first fitting slot of the task's window: from its own `from`, or else from when it was made, over
  * its days in its zone. Null when nothing fits.
  */
@@ -55,7 +61,7 @@ async function suggest(deps: RunDeps, task: ClaimedTask, caseId: string): Promis
     users: task.users.join(","),
     duration: String(task.duration),
     from: task.window_from ?? task.created_at.toISOString(),
-    days: String(task.window_days ?? DEFAULT_WINDOW_DAYS),
+    days: String(task.window_days ?? (task.window_from ? DEFAULT_WINDOW_DAYS : DAYS_FROM_NOW)),
     tz: zoneOf(task),
   });
   if (task.preference) query.set("preference", task.preference);
