@@ -49,7 +49,7 @@ export function allSet(bits: Bits, start: number, end: number): boolean {
 }
 
 /** The 32 bits of `bits` from bit `start` on (bits outside the set read as clear; `start` may be negative). */
-export function read32(bits: Bits, start: number): number {
+function read32(bits: Bits, start: number): number {
   const word = Math.floor(start / 32);
   const offset = start - word * 32;
   const low = word >= 0 && word < bits.length ? bits[word]! : 0;
@@ -123,6 +123,3 @@ export function forEachBit(bits: Bits, visit: (i: number) => void, length = bits
     }
   }
 }
-
-/** Whether any bit is set. */
-export const anySet = (bits: Bits): boolean => bits.some((word) => word !== 0);

@@ -19,13 +19,13 @@ function everyHour(length: number, from: number, to: number, phase: number, mark
 }
 
 /** One day of a board: quarters [start, end), and for a calendar its date. */
-export type BoardDay = { start: number; end: number; day: Day; date?: string };
+type BoardDay = { start: number; end: number; day: Day; date?: string };
 
 /** A timeline of `length` quarters cut into days, earliest first; `hours` marks the quarters that begin an hour. */
 export type Board = { length: number; days: readonly BoardDay[]; hours: Bits };
 
 /** A board of real time in the display zone `zone`: quarter i is [origin + i × 15 min, + 15 min). */
-export type CalendarDay = BoardDay & { date: string; dayNumber: number };
+type CalendarDay = BoardDay & { date: string; dayNumber: number };
 export type Calendar = {
   zone: string;
   origin: number;
@@ -61,7 +61,7 @@ function hourMarks(zone: string, origin: number, length: number): Bits {
 const ceilQuarter = (ms: number): number => Math.ceil(ms / QUARTER_MS) * QUARTER_MS;
 
 /** The first instant of a date (day number) in `zone`: its midnight, or the change if clocks skip midnight. */
-export const startOfDay = (zone: string, day: number): number => instantOf(zone, day * DAY_MS);
+const startOfDay = (zone: string, day: number): number => instantOf(zone, day * DAY_MS);
 
 /**
  * The calendar of `days` dates in `zone` from `firstDay` (a day number), starting at that date's midnight or

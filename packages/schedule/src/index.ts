@@ -13,22 +13,19 @@ export {
   weekToMask,
   type Day,
   type Week,
-  type WeekMask,
 } from "./pattern.ts";
-export { calendarOf, comingWeek, type Calendar } from "./calendar.ts";
+export { calendarOf, type Calendar } from "./calendar.ts";
 export {
   commonDated,
   commonWeekly,
   heatmapDated,
   heatmapWeekly,
-  personOf,
   suggestDated,
   suggestWeekly,
-  type MeetingOptions,
   type PersonInput,
 } from "./group.ts";
 export type { HeatmapDay } from "./heatmap.ts";
 export type { Preference } from "./rank.ts";
 export { seededRandom } from "./random.ts";
 export { readWindow, isCalendarDate, type Window } from "./window.ts";
-export { canonicalZone, dateOf, dayNumber, isTimeZone, isoIn, localDay, offsetAt } from "./zone.ts";
+export { canonicalZone, dateOf, dayNumber, isoIn, localDay } from "./zone.ts";

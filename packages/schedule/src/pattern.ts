@@ -1,5 +1,5 @@
 import { DAYS, type Day, type DaySlot, type DaySlots, type Week } from "@w2meet/contracts";
-import { type Bits, bitsOf, copyBits, forEachBit, setRange } from "./bits.ts";
+import { type Bits, bitsOf, forEachBit, setRange } from "./bits.ts";
 
 export { DAYS, type Day, type Week };
 
@@ -35,7 +35,7 @@ export function daySlotErrors(slots: readonly DaySlot[]): SlotError[] {
 }
 
 /** Writes a day's free time (validated input) into `mask` at quarter `at`. Overlaps and repeats are harmless. */
-export function addDay(mask: Bits, at: number, slots: readonly DaySlot[] | undefined): void {
+function addDay(mask: Bits, at: number, slots: readonly DaySlot[] | undefined): void {
   if (!slots) return;
   for (const slot of slots) {
     const [start, end] = quartersOf(slot);
@@ -61,7 +61,7 @@ const hhmm = (quarter: number): string =>
   `${String(Math.floor(quarter / QUARTERS_PER_HOUR)).padStart(2, "0")}:${String((quarter % QUARTERS_PER_HOUR) * 15).padStart(2, "0")}`;
 
 /** Runs of set bits in [at, at + 96) as [start, end) quarters of that day. */
-export function dayRuns(mask: Bits, at: number): [number, number][] {
+function dayRuns(mask: Bits, at: number): [number, number][] {
   const runs: [number, number][] = [];
   let open = -1;
   let last = -2;
@@ -106,20 +106,6 @@ export const normalizeWeek = (week: Partial<Record<Day, readonly DaySlot[] | und
 
 /** A day's input in its answered form. */
 export const normalizeDay = (slots: readonly DaySlot[] | undefined): DaySlots => dayOfMask(dayToMask(slots), 0);
-
-/** `mask` without the bits of `minus` (same length). */
-export function without(mask: Bits, minus: Bits): Bits {
-  const out = mask.slice();
-  for (let w = 0; w < out.length; w++) out[w]! &= ~minus[w]!;
-  return out;
-}
-
-/** The 96 bits of day `d` of a week mask, as a day mask. */
-export function dayOfWeek(week: WeekMask, d: number): Bits {
-  const day = bitsOf(QUARTERS_PER_DAY);
-  copyBits(week, d * QUARTERS_PER_DAY, day, 0, QUARTERS_PER_DAY);
-  return day;
-}
 
 /** Hours as answered: quarters / 4 (9.5 is 09:30). */
 export const hoursOf = (quarters: number): number => quarters / QUARTERS_PER_HOUR;

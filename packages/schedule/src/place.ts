@@ -9,7 +9,7 @@ import { DAY_MS, QUARTER_MS, QUARTERS_PER_DAY, type WeekMask, weekToMask } from 
 import { offsetSegments, weekdayOf } from "./zone.ts";
 
 /** A date's own free time, replacing the weekly pattern on it: 96-bit day masks. */
-export type DayException = { available: Bits; reach: Bits };
+type DayException = { available: Bits; reach: Bits };
 
 /** A person as the scheduling functions see them. */
 export type Person = {
