@@ -2,7 +2,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { GroupQuery } from "./group.ts";
 import { QueryInteger } from "./query.ts";
-import { CalendarDate, DatedPlace, DayHour, Instant, TimeZone, WindowQuery } from "./time.ts";
+import { CalendarDate, DatedPlace, DayHour, Instant, WindowQuery, ZoneName } from "./time.ts";
 import { Email, UserAvailability } from "./users.ts";
 import { Day, DaySlots, perDay, Preference, Week } from "./week.ts";
 
@@ -59,7 +59,7 @@ export type DatedInterval = Static<typeof DatedInterval>;
 
 const GroupUsers = Type.Array(Email, { description: "The group: distinct lower-cased emails in request order" });
 const WindowBounds = {
-  time_zone: Type.Unsafe<string>({ ...TimeZone, description: "The display zone (`tz`)" }),
+  time_zone: Type.Unsafe<string>({ ...ZoneName, description: "The display zone (`tz`)" }),
   from: Type.Unsafe<string>({ ...Instant, description: "Where the window starts" }),
   to: Type.Unsafe<string>({ ...Instant, description: "Where the window ends (exclusive)" }),
 };

@@ -15,6 +15,18 @@ export const TimeZone = Type.String({
   examples: ["Europe/Berlin"],
 });
 
+/**
+ * A time zone as answered: a name the system checked when it was given. Answers do not check it against the
+ * zone database again, which would load the runtime's time zone data into every service that only passes
+ * names on.
+ */
+export const ZoneName = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: "IANA time zone name, e.g. Europe/Berlin",
+  examples: ["Europe/Berlin"],
+});
+
 /** A calendar date, `YYYY-MM-DD`. */
 export const CalendarDate = Type.String({ format: "date", description: "YYYY-MM-DD", examples: ["2026-11-23"] });
 

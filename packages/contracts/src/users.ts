@@ -1,7 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { QueryInteger } from "./query.ts";
 import { DisplayText } from "./text.ts";
-import { CalendarDate, TimeZone } from "./time.ts";
+import { CalendarDate, TimeZone, ZoneName } from "./time.ts";
 import { DaySlots, DaySlotsInput, Preference, Week, WeekInput } from "./week.ts";
 
 /** The shape of an email address (the same rule as the `email` format of the routes). */
@@ -37,7 +37,7 @@ export const User = Type.Object({
   name: Name,
   availabilities: Week,
   if_needed: Type.Unsafe<Week>({ ...Week, description: "Hours the person can make but would rather not, per weekday" }),
-  time_zone: TimeZone,
+  time_zone: ZoneName,
   preference: Preference,
   protected: Type.Boolean({ description: "Has a password: changing or deleting the profile needs a token for this email" }),
   email_verified: Type.Boolean({ description: "The address proved by a mailed code: invitations are mailed only then" }),
@@ -137,7 +137,7 @@ export const UserAvailability = Type.Object({
   email: Email,
   availabilities: Week,
   if_needed: Week,
-  time_zone: TimeZone,
+  time_zone: ZoneName,
   dates: Type.Array(DateException, { description: "Exceptions from yesterday on, dates ascending" }),
   preference: Preference,
 });
