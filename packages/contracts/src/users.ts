@@ -132,13 +132,19 @@ export type DateListQuery = Static<typeof DateListQuery>;
 export const DateExceptionList = Type.Object({ dates: Type.Array(DateException) });
 export type DateExceptionList = Static<typeof DateExceptionList>;
 
-/** What the scheduling services need of a person: their weekly hours in their zone, and their dated exceptions. */
+/**
+ * What the scheduling services need of a person: their weekly hours in their zone, and their dated exceptions.
+ * What a person does not use is left out, so the answer for someone in UTC with only weekly hours is what it
+ * always was (and the hop carries no more than it needs).
+ */
 export const UserAvailability = Type.Object({
   email: Email,
   availabilities: Week,
-  if_needed: Week,
-  time_zone: ZoneName,
-  dates: Type.Array(DateException, { description: "Exceptions from yesterday on, dates ascending" }),
+  if_needed: Type.Optional(Type.Unsafe<Week>({ ...Week, description: "If-needed hours per weekday; absent when none" })),
+  time_zone: Type.Optional(Type.Unsafe<string>({ ...ZoneName, description: "IANA time zone of the weekly hours; absent for UTC" })),
+  dates: Type.Optional(
+    Type.Array(DateException, { minItems: 1, description: "Exceptions from yesterday on, dates ascending; absent when none" }),
+  ),
   preference: Preference,
 });
 export type UserAvailability = Static<typeof UserAvailability>;

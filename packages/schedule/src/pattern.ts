@@ -38,6 +38,12 @@ export function daySlotErrors(slots: readonly DaySlot[]): SlotError[] {
 function addDay(mask: Bits, at: number, slots: readonly DaySlot[] | undefined): void {
   if (!slots) return;
   for (const slot of slots) {
+    if (typeof slot === "number") {
+      // A whole hour is 4 bits that never straddle a word, as days start on word boundaries.
+      const first = at + slot * QUARTERS_PER_HOUR;
+      mask[first >>> 5]! |= 0xf << (first & 31);
+      continue;
+    }
     const [start, end] = quartersOf(slot);
     if (end > start) setRange(mask, at + start, at + end);
   }
@@ -85,13 +91,18 @@ function dayRuns(mask: Bits, at: number): [number, number][] {
  * its merged ranges. `at` must be a multiple of 32 (days are word aligned).
  */
 export function dayOfMask(mask: Bits, at: number): DaySlots {
-  const runs = dayRuns(mask, at);
-  if (runs.every(([start, end]) => start % QUARTERS_PER_HOUR === 0 && end % QUARTERS_PER_HOUR === 0)) {
-    const hours: number[] = [];
-    for (const [start, end] of runs) for (let q = start; q < end; q += QUARTERS_PER_HOUR) hours.push(q / QUARTERS_PER_HOUR);
-    return hours;
+  // Whole hours are whole nibbles: read them straight off the words, and fall back to runs only when a
+  // nibble is partly set.
+  const hours: number[] = [];
+  let whole = true;
+  for (let h = 0; h < 24 && whole; h++) {
+    const first = at + h * QUARTERS_PER_HOUR;
+    const nibble = (mask[first >>> 5]! >>> (first & 31)) & 0xf;
+    if (nibble === 0xf) hours.push(h);
+    else if (nibble !== 0) whole = false;
   }
-  return runs.map(([start, end]) => `${hhmm(start)}-${hhmm(end)}`);
+  if (whole) return hours;
+  return dayRuns(mask, at).map(([start, end]) => `${hhmm(start)}-${hhmm(end)}`);
 }
 
 /** Unpacks a mask into a {@link Week} with all 7 days in order. */

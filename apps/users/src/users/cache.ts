@@ -1,5 +1,5 @@
 import type { RedisClient } from "bun";
-import type { UserAvailability } from "@w2meet/contracts";
+import { DEFAULT_TIME_ZONE, type UserAvailability } from "@w2meet/contracts";
 import { errorFields, withTimeout, type Logger } from "@w2meet/kit";
 import { dayNumber, localDay, normalizeWeek } from "@w2meet/schedule";
 import type postgres from "postgres";
@@ -35,14 +35,17 @@ export const datesColumn = (q: postgres.Sql | postgres.TransactionSql) => q`
  * made with until the next write or its expiry: one of yesterday may stay in it a while, which the scheduling
  * services ignore as they look at today on.
  */
-export const availabilityJson = (row: UserAvailability, now = Date.now()) => {
+export const availabilityJson = (row: Required<UserAvailability>, now = Date.now()) => {
   const yesterday = localDay(row.time_zone, now) - 1;
+  const ifNeeded = normalizeWeek(row.if_needed);
+  const dates = row.dates.filter((exception) => dayNumber(exception.date) >= yesterday);
+  // Only what the person uses: someone in UTC with weekly hours alone is answered as before zones existed.
   return JSON.stringify({
     email: row.email,
     availabilities: normalizeWeek(row.availabilities),
-    if_needed: normalizeWeek(row.if_needed),
-    time_zone: row.time_zone,
-    dates: row.dates.filter((exception) => dayNumber(exception.date) >= yesterday),
+    ...(Object.values(ifNeeded).some((day) => day.length > 0) && { if_needed: ifNeeded }),
+    ...(row.time_zone !== DEFAULT_TIME_ZONE && { time_zone: row.time_zone }),
+    ...(dates.length > 0 && { dates }),
     preference: row.preference,
   });
 };

@@ -60,7 +60,7 @@ export function createInvalidationLedger(options: { sql: Sql; inTime: Deadline; 
       left join users u on lower(u.email) = i.email`;
     for (const row of rows) {
       const stored = row.current_version
-        ? await cache.put(row.email, row.current_version, availabilityJson(row as Replay & UserAvailability))
+        ? await cache.put(row.email, row.current_version, availabilityJson(row as Replay & Required<UserAvailability>))
         : await cache.forget(row.email, row.version);
       if (!stored) throw new Error("redis did not take the replayed state");
     }
