@@ -235,4 +235,11 @@ describe("suggestions, by hand", () => {
     ]);
   });
 
+  test("a window without one whole quarter hour (from 23:50 for one day) has no meetings, answered at once for a big group", () => {
+    const calendar = windowOf({ from: "2026-11-23T23:50:00Z", days: 1, tz: "UTC" });
+    expect(calendar.length).toBe(0);
+    const people = Array.from({ length: 40 }, (_, i) => someone(`p${i}@x.test`, "UTC", { monday: [9, 10] }));
+    expect(suggestDated(people, calendar, { minutes: 60 })).toEqual([]);
+    expect(commonDated(people, calendar)).toEqual({ dates: [{ date: "2026-11-23", day: "monday", available: [] }], intervals: [] });
+  });
 });
