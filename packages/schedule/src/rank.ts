@@ -24,7 +24,8 @@ const differs = (person: Placed): boolean => person.free.some((word, w) => word 
 
 /** Whether every run of every set begins and ends on the hour of the board. */
 export function onTheHour(board: Board, sets: readonly Bits[]): boolean {
-  const lastWord = (board.length - 1) >>> 5;
+  // An empty board (a window without one whole quarter hour, e.g. from 23:50 for a day) has no words: -1.
+  const lastWord = Math.ceil(board.length / 32) - 1;
   // Edges at the board's own ends are where the window cuts time, not where anyone's time begins or ends.
   const tail = board.length & 31 ? ((1 << (board.length & 31)) - 1) >>> 0 : 0xffffffff;
   for (const bits of sets) {
