@@ -33,7 +33,7 @@ const or = (a: Bits, b: Bits): Bits => {
 };
 
 /** A person in the scheduling functions' form: masks of their weekly tiers and of each exception. */
-function personOf(input: PersonInput): Person & { preference: Preference } {
+export function personOf(input: PersonInput): Person & { preference: Preference } {
   const free = weekToMask(input.availabilities);
   const ifNeeded = input.if_needed ? weekToMask(input.if_needed) : undefined;
   const reach = ifNeeded?.some((word) => word !== 0) ? or(free, ifNeeded) : free;

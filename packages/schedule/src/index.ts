@@ -14,18 +14,20 @@ export {
   type Day,
   type Week,
 } from "./pattern.ts";
-export { calendarOf, type Calendar } from "./calendar.ts";
+export { calendarOf, comingWeek, type Calendar } from "./calendar.ts";
 export {
   commonDated,
   commonWeekly,
   heatmapDated,
   heatmapWeekly,
+  personOf,
   suggestDated,
   suggestWeekly,
+  type MeetingOptions,
   type PersonInput,
 } from "./group.ts";
 export type { HeatmapDay } from "./heatmap.ts";
 export type { Preference } from "./rank.ts";
 export { seededRandom } from "./random.ts";
 export { readWindow, isCalendarDate, type Window } from "./window.ts";
-export { canonicalZone, dateOf, dayNumber, isoIn, localDay } from "./zone.ts";
+export { canonicalZone, dateOf, dayNumber, isoIn, isTimeZone, localDay, offsetAt } from "./zone.ts";

@@ -99,7 +99,7 @@ export function offsetSegments(zone: string, from: number, to: number): OffsetSe
 }
 
 /** The offset of `zone` at `ms`, in minutes east of UTC. */
-function offsetAt(zone: string, ms: number): number {
+export function offsetAt(zone: string, ms: number): number {
   for (const segment of daySegments(zone, Math.floor(ms / DAY_MS))) if (ms < segment.to) return segment.offset;
   return rawOffset(zone, ms);
 }
