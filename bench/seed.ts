@@ -1,4 +1,4 @@
-import { DAYS, seededRandom } from "../packages/schedule/src/index.ts";
+import { DAYS, offsetAt, seededRandom } from "../packages/schedule/src/index.ts";
 
 const PREFERENCES = ["first", "last", "random"] as const;
 
@@ -32,22 +32,36 @@ export const BENCH_ZONES = [
 /** The email of benchmark user `index`, as the k6 scripts name them (k6/lib/bench.js). */
 export const benchEmail = (prefix: string, index: number) => `${prefix}${String(index).padStart(3, "0")}@w2meet.test`;
 
+const DAY_MINUTES = 1440;
+const WEEK_MINUTES = 7 * DAY_MINUTES;
+/** Everyone is free at this time, Wednesday 10:00–12:00 UTC, as minutes of a week from Monday 00:00. */
+const SHARED_START = 2 * DAY_MINUTES + 10 * 60;
+const SHARED_MINUTES = 120;
+const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+
 /**
- * A working week drawn from `random`: each hour from 08:00 to 19:00 free with probability 0.6, plus
- * Wednesday 10:00-12:00 free for everyone, so that even a group of 100 has hours in common.
+ * A working week drawn from `random`: each hour from 08:00 to 19:00 local time free with probability 0.6, plus
+ * Wednesday 10:00–12:00 UTC free for everyone whatever their zone (as it falls on their clock now), so that even
+ * a group of 100 in 20 zones has time in common.
  */
-function benchWeek(random: () => number): Record<string, number[]> {
-  return Object.fromEntries(
+function benchWeek(random: () => number, zone: string): Record<string, (number | string)[]> {
+  const week = Object.fromEntries(
     DAYS.map((day) => {
-      const hours = new Set<number>();
-      for (let hour = 8; hour < 20; hour++) if (random() < 0.6) hours.add(hour);
-      if (day === "wednesday") {
-        hours.add(10);
-        hours.add(11);
-      }
-      return [day, [...hours].sort((a, b) => a - b)];
+      const hours: (number | string)[] = [];
+      for (let hour = 8; hour < 20; hour++) if (random() < 0.6) hours.push(hour);
+      return [day, hours];
     }),
   );
+  let start = (((SHARED_START + offsetAt(zone, Date.now())) % WEEK_MINUTES) + WEEK_MINUTES) % WEEK_MINUTES;
+  for (let left = SHARED_MINUTES; left > 0; ) {
+    const day = Math.floor(start / DAY_MINUTES);
+    const from = start - day * DAY_MINUTES;
+    const length = Math.min(left, DAY_MINUTES - from);
+    week[DAYS[day]!]!.push(`${hhmm(from)}-${hhmm(from + length)}`);
+    left -= length;
+    start = (start + length) % WEEK_MINUTES;
+  }
+  return week;
 }
 
 /**
@@ -60,7 +74,7 @@ export async function seedUsers(usersUrl: string, options: { count: number; pref
   const users = Array.from({ length: options.count }, (_, i) => ({
     email: benchEmail(options.prefix, i),
     name: `Bench user ${i}`,
-    availabilities: benchWeek(random),
+    availabilities: benchWeek(random, BENCH_ZONES[i % BENCH_ZONES.length]!),
     time_zone: BENCH_ZONES[i % BENCH_ZONES.length]!,
     preference: PREFERENCES[i % PREFERENCES.length]!,
   }));
