@@ -84,7 +84,7 @@ describe("Swagger UI of the users service", () => {
       const record = await openDocs(`${users.url}/docs`);
       const { page } = record;
       expect(await page.locator(".info .title").textContent()).toContain("W2Meet users");
-      expect(await page.locator('.opblock-summary-path[data-path^="/users"]').count()).toBe(8);
+      expect(await page.locator('.opblock-summary-path[data-path^="/users"]').count()).toBe(11);
       expect(await page.locator('.opblock-summary-path[data-path^="/auth"]').count()).toBe(4);
       expect(await page.locator('.opblock-summary-path[data-path^="/health"]').count()).toBe(2);
       // The routes that take a token say so: Swagger UI shows its lock on them and offers "Authorize".
