@@ -40,9 +40,17 @@ export function personOf(input: PersonInput): Person & { preference: Preference 
   const dates = new Map<number, { available: Bits; reach: Bits }>();
   for (const exception of input.dates ?? []) {
     const available = dayToMask(exception.available);
-    dates.set(dayNumber(exception.date), { available, reach: or(available, dayToMask(exception.if_needed)) });
+    const ifNeededThen = dayToMask(exception.if_needed);
+    const reachThen = ifNeededThen.some((word) => word !== 0) ? or(available, ifNeededThen) : available;
+    dates.set(dayNumber(exception.date), { available, reach: reachThen });
   }
   return { email: input.email, zone: input.time_zone ?? "UTC", free, reach, dates, preference: input.preference };
+}
+
+/** Both tiers mapped by `map`, once when they are the one set (nobody's if-needed time). */
+function bothTiers({ free, reach }: { free: Bits; reach: Bits }, map: (bits: Bits) => Bits): { free: Bits; reach: Bits } {
+  const mapped = map(free);
+  return { free: mapped, reach: reach === free ? mapped : map(reach) };
 }
 
 const weekCalendars = new Map<string, Calendar>();
@@ -61,24 +69,14 @@ function weekCalendar(zone: string, now: number): Calendar {
 
 /** Each person's tiers as weekday masks in `zone`: their coming week folded onto its wall clock. */
 function onWeek(people: readonly (Person & { preference: Preference })[], zone: string, now: number): Member[] {
-  let calendar: Calendar | undefined;
+  const week = weekCalendar(zone, now);
   return people.map((person) => {
-    calendar ??= weekCalendar(zone, now);
+    const who = { email: person.email, preference: person.preference };
     // With no clock change near and no exception, a person's week folded onto the zone's clock is their
     // pattern turned by the difference of the clocks: no need to place it on real time.
-    const shift = clockShift(person, calendar);
-    if (shift !== null && !hasExceptionsNear(person, calendar)) {
-      const reach = person.reach === person.free ? undefined : rotateWeek(person.reach, shift);
-      const free = rotateWeek(person.free, shift);
-      return { email: person.email, preference: person.preference, free, reach: reach ?? free };
-    }
-    const placed = place(person, calendar);
-    return {
-      email: person.email,
-      preference: person.preference,
-      free: asWeek(calendar, fold(calendar, placed.free)),
-      reach: asWeek(calendar, fold(calendar, placed.reach)),
-    };
+    const shift = clockShift(person, week);
+    if (shift !== null && !hasExceptionsNear(person, week)) return { ...who, ...bothTiers(person, (bits) => rotateWeek(bits, shift)) };
+    return { ...who, ...bothTiers(place(person, week), (bits) => asWeek(week, fold(week, bits))) };
   });
 }
 
@@ -153,8 +151,7 @@ export function heatmapDated(
 ): (HeatmapDay & { date: string; day: Day; start: string })[] {
   const folded = onCalendar(people.map(personOf), calendar).map((m) => ({
     email: m.email,
-    free: fold(calendar, m.free),
-    reach: fold(calendar, m.reach),
+    ...bothTiers(m, (bits) => fold(calendar, bits)),
   }));
   return heatmapDays(folded, calendar.days.length, step).map((cells, k) => {
     const day = calendar.days[k]!;

@@ -29,29 +29,29 @@ export type Placed = { free: Bits; reach: Bits };
 
 const QUARTER_MINUTES = 15;
 
-/** Local quarter-hour timeline of a person for day numbers [firstDay, lastDay]: pattern or exception, per date. */
-function localTimeline(person: Person, firstDay: number, lastDay: number): Placed {
-  const length = (lastDay - firstDay + 1) * QUARTERS_PER_DAY;
-  const free = bitsOf(length);
-  const reach = bitsOf(length);
+/** Whether the person has if-needed time anywhere: in their week or in an exception. */
+const tiered = (person: Person): boolean =>
+  person.reach !== person.free || [...person.dates.values()].some((exception) => exception.reach !== exception.available);
+
+/**
+ * Local quarter-hour timeline of one tier of a person for day numbers [firstDay, lastDay]: the pattern or the
+ * exception of each date.
+ */
+function localTimeline(person: Person, tier: "free" | "reach", firstDay: number, lastDay: number): Bits {
+  const bits = bitsOf((lastDay - firstDay + 1) * QUARTERS_PER_DAY);
   for (let day = firstDay; day <= lastDay; day++) {
     const at = (day - firstDay) * QUARTERS_PER_DAY;
     const exception = person.dates.get(day);
-    if (exception) {
-      copyBits(exception.available, 0, free, at, QUARTERS_PER_DAY);
-      copyBits(exception.reach, 0, reach, at, QUARTERS_PER_DAY);
-    } else {
-      const weekday = weekdayOf(day) * QUARTERS_PER_DAY;
-      copyBits(person.free, weekday, free, at, QUARTERS_PER_DAY);
-      copyBits(person.reach, weekday, reach, at, QUARTERS_PER_DAY);
-    }
+    if (exception) copyBits(tier === "free" ? exception.available : exception.reach, 0, bits, at, QUARTERS_PER_DAY);
+    else copyBits(person[tier], weekdayOf(day) * QUARTERS_PER_DAY, bits, at, QUARTERS_PER_DAY);
   }
-  return { free, reach };
+  return bits;
 }
 
 /**
  * The person on a calendar. Over each span of constant offset, their local timeline maps onto the board by
  * one shift; an offset that is not a whole number of quarters straddles two local quarters, and both must be free.
+ * Without if-needed time, both tiers are the one set.
  */
 export function place(person: Person, calendar: Calendar): Placed {
   const { origin, length } = calendar;
@@ -65,24 +65,22 @@ export function place(person: Person, calendar: Calendar): Placed {
   }
   const firstDay = Math.floor((origin + low * 60_000) / DAY_MS);
   const lastDay = Math.floor((end + high * 60_000) / DAY_MS);
-  const local = localTimeline(person, firstDay, lastDay);
-  const free = bitsOf(length);
-  const reach = bitsOf(length);
   const originQuarter = origin / QUARTER_MS - firstDay * QUARTERS_PER_DAY;
-  for (const segment of segments) {
-    const from = Math.ceil((segment.from - origin) / QUARTER_MS);
-    const to = Math.min(length, Math.ceil((segment.to - origin) / QUARTER_MS));
-    if (to <= from) continue;
-    const shift = Math.floor(segment.offset / QUARTER_MINUTES);
-    const source = originQuarter + from + shift;
-    copyBits(local.free, source, free, from, to - from);
-    copyBits(local.reach, source, reach, from, to - from);
-    if (segment.offset % QUARTER_MINUTES !== 0) {
-      copyBits(local.free, source + 1, free, from, to - from, true);
-      copyBits(local.reach, source + 1, reach, from, to - from, true);
+  const onBoard = (tier: "free" | "reach"): Bits => {
+    const local = localTimeline(person, tier, firstDay, lastDay);
+    const bits = bitsOf(length);
+    for (const segment of segments) {
+      const from = Math.ceil((segment.from - origin) / QUARTER_MS);
+      const to = Math.min(length, Math.ceil((segment.to - origin) / QUARTER_MS));
+      if (to <= from) continue;
+      const source = originQuarter + from + Math.floor(segment.offset / QUARTER_MINUTES);
+      copyBits(local, source, bits, from, to - from);
+      if (segment.offset % QUARTER_MINUTES !== 0) copyBits(local, source + 1, bits, from, to - from, true);
     }
-  }
-  return { free, reach };
+    return bits;
+  };
+  const free = onBoard("free");
+  return { free, reach: tiered(person) ? onBoard("reach") : free };
 }
 
 /**
