@@ -15,6 +15,7 @@ COPY apps/availability/package.json apps/availability/
 COPY apps/suggestions/package.json apps/suggestions/
 COPY apps/worker/package.json apps/worker/
 COPY apps/gateway/package.json apps/gateway/
+COPY packages/broker/package.json packages/broker/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/deployment/package.json packages/deployment/
 COPY packages/kit/package.json packages/kit/
@@ -45,6 +46,7 @@ COPY --from=deps /app/node_modules node_modules
 COPY --from=deps /app/packages packages
 COPY --from=deps /app/apps/${APP} apps/${APP}
 COPY --from=deps /app/service.ts service.ts
+COPY packages/broker/src packages/broker/src
 COPY packages/contracts/src packages/contracts/src
 COPY packages/kit/src packages/kit/src
 COPY packages/schedule/src packages/schedule/src

@@ -1,6 +1,6 @@
 import type { WorkerClients } from "./clients.ts";
 import { retryDelayMs, VERIFICATION_PREFETCH, type WorkerConfig } from "./config.ts";
-import { createOutboxRelay } from "./outbox/relay.ts";
+import { createWorkerRelay } from "./outbox/relay.ts";
 import { createConsumer, decodeTaskMessage, decodeVerificationMessage } from "./queue/consumer.ts";
 import { runTask } from "./tasks/run.ts";
 import { sendVerificationMail } from "./verification/send.ts";
@@ -38,7 +38,7 @@ export async function startBackgroundWork(config: WorkerConfig, clients: WorkerC
       retryDelayMs: retry,
     }),
   ];
-  const relay = createOutboxRelay({ sql, broker, names, pollMs: config.OUTBOX_POLL_MS, logger });
+  const relay = createWorkerRelay({ sql, broker, names, pollMs: config.OUTBOX_POLL_MS, logger });
   await relay.start();
   broker.start();
   return {

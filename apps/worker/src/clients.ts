@@ -2,7 +2,7 @@ import { createServiceClient, type Logger } from "@w2meet/kit";
 import { createSql } from "@w2meet/kit/postgres";
 import { retryDelays, type WorkerConfig } from "./config.ts";
 import { createMailer } from "./invite/mail.ts";
-import { createBroker } from "./queue/connection.ts";
+import { createBroker } from "@w2meet/broker";
 import { declareTopology, queueNames } from "./queue/topology.ts";
 
 /** The clients of the worker, made from its settings; nothing connects to RabbitMQ until the broker starts. */

@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import { brokerSettings } from "@w2meet/broker";
 import {
   authSettings,
   commonSettings,
@@ -16,12 +17,7 @@ export const WorkerConfig = Type.Object({
   ...databaseSettings("w2meet_worker"),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 100, default: 16 }),
   DATABASE_TIMEOUT_MS: timeoutSetting(1500, "Longest a request waits for Postgres (and a statement runs) before a 503"),
-  AMQP_URL: urlSetting(["amqp", "amqps"], "amqp://guest:guest@127.0.0.1:5672"),
-  QUEUE_PREFIX: Type.String({
-    pattern: "^[A-Za-z0-9._-]{1,64}$",
-    default: "w2meet",
-    description: "Prefix of the exchanges and queues, e.g. w2meet.tasks",
-  }),
+  ...brokerSettings,
   PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 8, description: "Unacknowledged messages per consumer" }),
   MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 5 }),
   RETRY_BASE_MS: Type.Integer({
@@ -30,7 +26,6 @@ export const WorkerConfig = Type.Object({
     default: 5000,
     description: "Delay before the second attempt; each later one waits twice as long",
   }),
-  OUTBOX_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000, description: "Polling fallback of the relay" }),
   OUTBOX_STALE_SECONDS: Type.Number({
     minimum: 0,
     maximum: 86_400,

@@ -4,7 +4,7 @@ import { jsonRequest, startMailCatcher, startTestIssuer, TEST_AMQP_URL } from "@
 import { buildWorkerApp } from "../src/app.ts";
 import { loadWorkerConfig } from "../src/config.ts";
 import { createMailer } from "../src/invite/mail.ts";
-import { createBroker } from "../src/queue/connection.ts";
+import { createBroker } from "@w2meet/broker";
 import { createWorkerDatabase } from "./database.ts";
 import { startUsersStub } from "./users-stub.ts";
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { buildWorkerApp } from "../src/app.ts";
 import { loadWorkerConfig } from "../src/config.ts";
 import { createMailer } from "../src/invite/mail.ts";
-import { createBroker } from "../src/queue/connection.ts";
+import { createBroker } from "@w2meet/broker";
 
 const MIGRATIONS = new URL("../migrations", import.meta.url).pathname;
 const logger = createLogger({ service: "worker", level: "error" });

@@ -9,4 +9,5 @@ export * from "./query.ts";
 export * from "./availability.ts";
 export * from "./suggestions.ts";
 export * from "./tasks.ts";
+export * from "./events.ts";
 export * from "./text.ts";

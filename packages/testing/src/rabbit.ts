@@ -4,8 +4,11 @@ import { TEST_AMQP_URL } from "./servers.ts";
 /** One lane of the worker's topology: a queue, its delay queues and its dead letters. */
 type Lane = { queue: string; deadLetterExchange: string; deadLetterQueue: string; retryQueue: (delayMs: number) => string };
 
-/** The worker's exchange and queue names of one prefix, as its topology names them: the tasks' lane and the verification mails'. */
-type QueueNames = Lane & { exchange: string; verification?: Lane };
+/**
+ * The worker's exchange and queue names of one prefix, as its topology names them: the tasks' lane, the
+ * verification mails' and the person changes' (from the events exchange).
+ */
+type QueueNames = Lane & { exchange: string; verification?: Lane; personChanges?: Lane; eventsExchange?: string };
 
 /** How every queue and exchange a test or benchmark run declares begins, so leftovers can be swept. */
 export const TEST_TOPOLOGY_PREFIX = "w2meet-test-";
@@ -37,13 +40,14 @@ export async function openRabbit() {
     },
     /** Deletes the exchanges and queues of a test prefix. */
     async removeTopology(names: QueueNames, retryDelaysMs: readonly number[]) {
-      for (const lane of [names, ...(names.verification ? [names.verification] : [])]) {
+      for (const lane of [names, names.verification, names.personChanges].filter((lane) => lane !== undefined)) {
         for (const queue of [lane.queue, lane.deadLetterQueue, ...new Set(retryDelaysMs.map(lane.retryQueue))]) {
           await channel.deleteQueue(queue).catch(() => undefined);
         }
         await channel.deleteExchange(lane.deadLetterExchange).catch(() => undefined);
       }
       await channel.deleteExchange(names.exchange).catch(() => undefined);
+      if (names.eventsExchange) await channel.deleteExchange(names.eventsExchange).catch(() => undefined);
     },
     close: () => connection.close().catch(() => undefined),
   };

@@ -3,11 +3,11 @@ import { closedPortUrl, waitFor, openRabbit, TEST_AMQP_URL, uniquePrefix, type R
 import { databaseDeadline } from "@w2meet/kit/postgres";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { createWorkerDatabase, type WorkerDatabase } from "../../test/database.ts";
-import { createBroker } from "../queue/connection.ts";
+import { createBroker } from "@w2meet/broker";
 import { declareTopology, queueNames } from "../queue/topology.ts";
 import { createTask } from "../tasks/service.ts";
 import { acceptVerificationMail } from "../verification/service.ts";
-import { createOutboxRelay } from "./relay.ts";
+import { createWorkerRelay } from "./relay.ts";
 
 const logger = createLogger({ service: "worker", level: "error" });
 const names = queueNames(uniquePrefix("relay"));
@@ -37,7 +37,7 @@ afterAll(async () => {
 /** A relay on its own broker connection, like one worker replica's. */
 async function startRelay(options: { url?: string; pollMs?: number } = {}) {
   const broker = createBroker({ url: options.url ?? TEST_AMQP_URL, logger, declare: (channel) => declareTopology(channel, names, delays) });
-  const relay = createOutboxRelay({ sql: db.sql, broker, names, pollMs: options.pollMs ?? 50, logger });
+  const relay = createWorkerRelay({ sql: db.sql, broker, names, pollMs: options.pollMs ?? 50, logger });
   await relay.start();
   broker.start();
   running.push({

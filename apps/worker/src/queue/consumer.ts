@@ -3,7 +3,7 @@ import { CASE_ID_HEADER, errorFields, resolveCaseId, type Logger } from "@w2meet
 import type { TSchema, Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { Channel, ConsumeMessage } from "amqplib";
-import type { Broker } from "./connection.ts";
+import type { Broker } from "@w2meet/broker";
 import type { Lane } from "./topology.ts";
 
 /** What became of one delivery; the consumer acks, delays or dead-letters accordingly. */

@@ -1,3 +1,5 @@
+import { assertEventsExchange } from "@w2meet/broker";
+import { eventsExchange, PERSON_CHANGED_ROUTING_KEY } from "@w2meet/contracts";
 import type { Channel } from "amqplib";
 
 /** The routing key of task messages on the tasks exchange. */
@@ -27,9 +29,11 @@ export type Lane = {
  * The names of the worker's exchanges and queues, all under one prefix so that runs can be kept apart.
  * Tasks and verification mails share the direct exchange and each have a lane of their own, so a
  * verification code never waits behind a backlog of tasks, and each kind's dead letters stay apart.
+ * The people's changes the users service publishes come through the events exchange to a lane of theirs.
  */
 export function queueNames(prefix: string) {
   return {
+    prefix,
     /** Direct exchange the relay publishes every message to. */
     exchange: `${prefix}.tasks`,
     queue: `${prefix}.tasks`,
@@ -44,6 +48,15 @@ export function queueNames(prefix: string) {
       deadLetterQueue: `${prefix}.verification-mails.dlq`,
       retryQueue: (delayMs: number) => `${prefix}.verification-mails.retry.${delayMs}`,
     } satisfies Lane,
+    /** Topic exchange of the W2Meet events (the users service publishes to it too). */
+    eventsExchange: eventsExchange(prefix),
+    personChanges: {
+      queue: `${prefix}.person-changes`,
+      routingKey: PERSON_CHANGED_ROUTING_KEY,
+      deadLetterExchange: `${prefix}.person-changes.dlx`,
+      deadLetterQueue: `${prefix}.person-changes.dlq`,
+      retryQueue: (delayMs: number) => `${prefix}.person-changes.retry.${delayMs}`,
+    } satisfies Lane,
   };
 }
 export type QueueNames = ReturnType<typeof queueNames>;
@@ -54,9 +67,17 @@ const atLeastOnceDeadLettering = { "x-dead-letter-strategy": "at-least-once", "x
 
 /**
  * Declares one lane: exchange → queue ─(rejected, delivery limit)→ its dlx → its dlq, and one delay
- * queue per retry delay whose expired messages go back to the exchange with the lane's routing key.
+ * queue per retry delay whose expired messages go back to the exchange with the lane's routing key, or,
+ * with `retryDirect`, straight to the lane's queue (through the default exchange): a topic exchange must
+ * not hand a retry to every other subscriber of its key.
  */
-async function declareLane(channel: Channel, exchange: string, lane: Lane, retryDelaysMs: readonly number[]): Promise<void> {
+async function declareLane(
+  channel: Channel,
+  exchange: string,
+  lane: Lane,
+  retryDelaysMs: readonly number[],
+  retryDirect = false,
+): Promise<void> {
   await channel.assertExchange(lane.deadLetterExchange, "fanout", { durable: true });
   await channel.assertQueue(lane.deadLetterQueue, { durable: true, arguments: { "x-queue-type": "quorum" } });
   await channel.bindQueue(lane.deadLetterQueue, lane.deadLetterExchange, "");
@@ -77,17 +98,19 @@ async function declareLane(channel: Channel, exchange: string, lane: Lane, retry
         "x-queue-type": "quorum",
         // One delay per queue: messages expire in arrival order, so none waits behind a longer one.
         "x-message-ttl": delayMs,
-        "x-dead-letter-exchange": exchange,
-        "x-dead-letter-routing-key": lane.routingKey,
+        "x-dead-letter-exchange": retryDirect ? "" : exchange,
+        "x-dead-letter-routing-key": retryDirect ? lane.queue : lane.routingKey,
         ...atLeastOnceDeadLettering,
       },
     });
   }
 }
 
-/** Declares the exchange and both lanes (idempotent; run after every reconnect). */
+/** Declares the exchanges and the three lanes (idempotent; run after every reconnect). */
 export async function declareTopology(channel: Channel, names: QueueNames, retryDelaysMs: readonly number[]): Promise<void> {
   await channel.assertExchange(names.exchange, "direct", { durable: true });
   await declareLane(channel, names.exchange, names, retryDelaysMs);
   await declareLane(channel, names.exchange, names.verification, retryDelaysMs);
+  await assertEventsExchange(channel, names.prefix);
+  await declareLane(channel, names.eventsExchange, names.personChanges, retryDelaysMs, true);
 }

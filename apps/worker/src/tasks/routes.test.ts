@@ -7,7 +7,7 @@ import { type HttpApp, useHttpApp } from "../../test/http-app.ts";
 import { buildWorkerApp } from "../app.ts";
 import { loadWorkerConfig } from "../config.ts";
 import { createMailer } from "../invite/mail.ts";
-import { createBroker } from "../queue/connection.ts";
+import { createBroker } from "@w2meet/broker";
 
 let http: HttpApp;
 useHttpApp((started) => {

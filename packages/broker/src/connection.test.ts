@@ -1,11 +1,13 @@
 import { createLogger } from "@w2meet/kit";
 import { closedPortUrl, waitFor, openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "@w2meet/testing";
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Channel } from "amqplib";
 import { createBroker } from "./connection.ts";
-import { declareTopology, queueNames, TASK_ROUTING_KEY } from "./topology.ts";
 
-const names = queueNames(uniquePrefix("broker"));
-const delays = [100, 200];
+const prefix = uniquePrefix("broker");
+// A topology of the test's own: one direct exchange and one queue behind its routing key.
+const names = { exchange: `${prefix}.tasks`, queue: `${prefix}.tasks`, deadLetterExchange: `${prefix}.dlx`, deadLetterQueue: `${prefix}.dlq` };
+const TASK_ROUTING_KEY = "task";
 let rabbit: Rabbit;
 
 beforeAll(async () => {
@@ -13,25 +15,45 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await rabbit.removeTopology(names, delays);
+  await rabbit.removeTopology({ ...names, retryQueue: (delayMs) => `${prefix}.retry.${delayMs}` }, []);
   await rabbit.close();
 });
 
+async function declare(channel: Channel) {
+  await channel.assertExchange(names.exchange, "direct", { durable: true });
+  await channel.assertQueue(names.queue, { durable: true, arguments: { "x-queue-type": "quorum" } });
+  await channel.bindQueue(names.queue, names.exchange, TASK_ROUTING_KEY);
+}
+
 function brokerWithLogs(url: string) {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ service: "worker", level: "debug", sink: (line) => lines.push(JSON.parse(line)) });
-  const broker = createBroker({ url, logger, declare: (channel) => declareTopology(channel, names, delays) });
+  const logger = createLogger({ service: "broker-test", level: "debug", sink: (line) => lines.push(JSON.parse(line)) });
+  const broker = createBroker({ url, logger, declare });
   return { broker, lines };
 }
 
-test("declares durable quorum queues, a dead-letter queue and one delay queue per retry delay", async () => {
+test("declares its topology on connecting", async () => {
   const { broker } = brokerWithLogs(TEST_AMQP_URL);
   broker.start();
   try {
     await waitFor(() => broker.connected());
-    for (const queue of [names.queue, names.deadLetterQueue, names.retryQueue(100), names.retryQueue(200)]) {
-      expect((await rabbit.channel.checkQueue(queue)).queue).toBe(queue);
-    }
+    expect((await rabbit.channel.checkQueue(names.queue)).queue).toBe(names.queue);
+  } finally {
+    await broker.close();
+  }
+});
+
+test("rejects a mandatory message no queue takes, and confirms one a queue takes", async () => {
+  const { broker } = brokerWithLogs(TEST_AMQP_URL);
+  broker.start();
+  try {
+    await waitFor(() => broker.connected());
+    const publish = (routingKey: string, messageId: string) =>
+      broker.publish(names.exchange, routingKey, Buffer.from("{}"), { persistent: true, mandatory: true, messageId });
+    await expect(publish("nobody-listens", "m-unroutable")).rejects.toThrow(/No queue is bound/);
+    await publish(TASK_ROUTING_KEY, "m-routed");
+    const [message] = await rabbit.takeAll(names.queue);
+    expect(message?.properties.messageId).toBe("m-routed");
   } finally {
     await broker.close();
   }

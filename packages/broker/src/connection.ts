@@ -1,8 +1,8 @@
 import { errorFields, type Logger } from "@w2meet/kit";
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Message, type Options } from "amqplib";
 
 /** One live connection to RabbitMQ and its confirm channel for publishing. */
-export type BrokerSession = { connection: ChannelModel; publisher: ConfirmChannel };
+export type BrokerSession = { connection: ChannelModel; publisher: ConfirmChannel; returned: Set<string> };
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
@@ -60,9 +60,13 @@ export function createBroker(options: { url: string; logger: Logger; declare: (c
       opened.on("error", (error: Error) => logger.warn("rabbitmq connection error", { error: error.message }));
       opened.on("blocked", (reason: string) => logger.warn("rabbitmq blocked publishing", { reason }));
       const publisher = await opened.createConfirmChannel();
-      const current: BrokerSession = { connection: opened, publisher };
+      const current: BrokerSession = { connection: opened, publisher, returned: new Set() };
       opened.once("close", (error?: Error) => lose(current, error?.message ?? "connection closed"));
       publisher.on("error", (error: Error) => logger.warn("rabbitmq publisher channel error", { error: error.message }));
+      // The broker returns a mandatory message no queue took before it confirms it (RabbitMQ orders the two).
+      publisher.on("return", (message: Message) => {
+        if (message.properties.messageId) current.returned.add(String(message.properties.messageId));
+      });
       // Any channel closing behind our back ends the whole connection, so one path rebuilds everything.
       publisher.once("close", () => void (stopped ? undefined : opened.close().catch(() => undefined)));
       await options.declare(publisher);
@@ -95,15 +99,24 @@ export function createBroker(options: { url: string; logger: Logger; declare: (c
       connectedListeners.push(listener);
     },
     connected: () => session !== null,
-    /** Publishes on the confirm channel; resolves once the broker has the message, rejects otherwise. */
+    /**
+     * Publishes on the confirm channel; resolves once the broker has the message, rejects otherwise. A
+     * `mandatory` message (it needs a `messageId`) that no queue took is returned by the broker: that rejects too.
+     */
     publish(exchange: string, routingKey: string, content: Buffer, publishOptions: Options.Publish): Promise<void> {
       const current = session;
       if (!current) return Promise.reject(new Error(`RabbitMQ is not connected: ${lastError}`));
+      const messageId = publishOptions.mandatory ? String(publishOptions.messageId) : undefined;
       return new Promise((resolve, reject) => {
+        const confirmed = (error: unknown) => {
+          if (error) return reject(error instanceof Error ? error : new Error(`RabbitMQ refused the message: ${String(error)}`));
+          if (messageId !== undefined && current.returned.delete(messageId)) {
+            return reject(new Error(`No queue is bound to take ${routingKey} on ${exchange} yet`));
+          }
+          resolve();
+        };
         try {
-          current.publisher.publish(exchange, routingKey, content, publishOptions, (error: unknown) =>
-            error ? reject(error instanceof Error ? error : new Error(`RabbitMQ refused the message: ${String(error)}`)) : resolve(),
-          );
+          current.publisher.publish(exchange, routingKey, content, publishOptions, confirmed);
         } catch (error) {
           reject(error);
         }
