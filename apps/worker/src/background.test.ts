@@ -82,6 +82,13 @@ describe("a worker with everything up", () => {
     expect(task.result?.suggestion).toMatchObject({ slot: [10, 13], start: START, end: "2026-11-25T13:00:00Z" });
   });
 
+  test("asks with the task's required people and min_attendees when it names them", async () => {
+    const accepted = await worker.post({ users: trio.slice(0, 2), required: ["alan@example.com", "ada@example.com"], min_attendees: 2 });
+    await worker.waitForStatus(accepted.task_id, "done");
+    const asked = Object.fromEntries(setup.stub.requests.at(-1)!.query);
+    expect(asked).toMatchObject({ users: trio.join(","), required: "alan@example.com,ada@example.com", min_attendees: "2" });
+  });
+
   test("books in the task's zone: the invitation at the slot's UTC instants, the mail in the zone's own time", async () => {
     setup.stub.answerWith(suggestionsAt("2026-11-23T09:00:00+01:00"));
     try {

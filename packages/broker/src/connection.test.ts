@@ -6,7 +6,12 @@ import { createBroker } from "./connection.ts";
 
 const prefix = uniquePrefix("broker");
 // A topology of the test's own: one direct exchange and one queue behind its routing key.
-const names = { exchange: `${prefix}.tasks`, queue: `${prefix}.tasks`, deadLetterExchange: `${prefix}.dlx`, deadLetterQueue: `${prefix}.dlq` };
+const names = {
+  exchange: `${prefix}.tasks`,
+  queue: `${prefix}.tasks`,
+  deadLetterExchange: `${prefix}.dlx`,
+  deadLetterQueue: `${prefix}.dlq`,
+};
 const TASK_ROUTING_KEY = "task";
 let rabbit: Rabbit;
 

@@ -8,7 +8,12 @@ import { createOutboxRelay, type OutboxRow } from "./relay.ts";
 
 const logger = createLogger({ service: "broker-test", level: "error" });
 const prefix = uniquePrefix("relay");
-const names = { exchange: `${prefix}.things`, queue: `${prefix}.things`, deadLetterExchange: `${prefix}.dlx`, deadLetterQueue: `${prefix}.dlq` };
+const names = {
+  exchange: `${prefix}.things`,
+  queue: `${prefix}.things`,
+  deadLetterExchange: `${prefix}.dlx`,
+  deadLetterQueue: `${prefix}.dlq`,
+};
 const CHANNEL = "things_outbox";
 let database: { url: string; drop: () => Promise<void> };
 let sql: Sql;

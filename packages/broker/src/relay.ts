@@ -18,7 +18,9 @@ export type Publication = {
   messageId: string;
   /** The broker must route it to a queue, or the row stays unsent (see the broker's `publish`). */
   mandatory?: boolean;
-  /** Fields of the debug line written once it is published, e.g. its task_id. */
+  /** What the debug line written once it is published calls it ("task message" gives "task message published"). */
+  label?: string;
+  /** Fields of that line, e.g. its task_id. */
   fields?: Record<string, unknown>;
 };
 
@@ -72,7 +74,8 @@ export function createOutboxRelay<Row extends OutboxRow>(options: OutboxRelayOpt
       await withTimeout(confirmed, CONFIRM_TIMEOUT_MS, `RabbitMQ did not confirm within ${CONFIRM_TIMEOUT_MS} ms`);
       await tx`update ${tx(table)} set sent_at = now() where id = any(${rows.map((row) => row.id)}::bigint[])`;
       for (const [i, row] of rows.entries()) {
-        logger.debug("message published", { case_id: row.case_id, routing_key: publications[i]!.routingKey, ...publications[i]!.fields });
+        const { label = "message", fields } = publications[i]!;
+        logger.debug(`${label} published`, { case_id: row.case_id, ...fields });
       }
       return rows.length;
     });

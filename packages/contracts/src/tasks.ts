@@ -7,14 +7,30 @@ import {
   MIN_DURATION_MINUTES,
 } from "./suggestions.ts";
 import { MAX_WINDOW_DAYS, TimeZone } from "./time.ts";
+import { MAX_GROUP, MIN_GROUP } from "./group.ts";
 import { Email } from "./users.ts";
 import { DisplayText } from "./text.ts";
 import { Preference } from "./week.ts";
 
-/** Where a task is in its life: queued → running → done | no_slot | failed (running may go back to queued to retry). */
+/**
+ * Where a task is in its life: queued → running → done | no_slot | failed (running may go back to queued to
+ * retry); a booking then follows its attendees' changes: done | rebooked → rebooked | cancelled.
+ */
 export const TaskStatus = Type.Union(
-  [Type.Literal("queued"), Type.Literal("running"), Type.Literal("done"), Type.Literal("no_slot"), Type.Literal("failed")],
-  { description: "queued → running → done, no_slot (nothing fits) or failed (after the last attempt)" },
+  [
+    Type.Literal("queued"),
+    Type.Literal("running"),
+    Type.Literal("done"),
+    Type.Literal("no_slot"),
+    Type.Literal("failed"),
+    Type.Literal("rebooked"),
+    Type.Literal("cancelled"),
+  ],
+  {
+    description:
+      "queued → running → done, no_slot (nothing fits) or failed (after the last attempt); once booked, an attendee's change " +
+      "that the booked time no longer fits moves it (rebooked) or, with no other time in its window, cancels it (cancelled)",
+  },
 );
 export type TaskStatus = Static<typeof TaskStatus>;
 
@@ -49,6 +65,19 @@ export const CreateTask = Type.Object(
       Type.Integer({ minimum: 1, maximum: MAX_WINDOW_DAYS, description: "Days in `tz` to look in, counting the first; 7 when absent" }),
     ),
     tz: Type.Optional(Type.Unsafe<string>({ ...TimeZone, description: "Zone of `from`, `days` and the mail's wording; UTC when absent" })),
+    required: Type.Optional(
+      Type.Array(Email, {
+        maxItems: MAX_GROUP,
+        description: "People who must all attend; they join the group if not in `users` (2 to 100 distinct people in all)",
+      }),
+    ),
+    min_attendees: Type.Optional(
+      Type.Integer({
+        minimum: MIN_GROUP,
+        maximum: MAX_GROUP,
+        description: "Fewest people (required ones included) who must be free, at most the group's size; everyone when absent",
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -88,19 +117,36 @@ export const Task = Type.Object({
   organizer: Type.Union([Email, Type.Null()], {
     description: "Who asked for the task (the token's email); null for a task without a token",
   }),
+  required: Type.Optional(Type.Array(Type.String(), { description: "Who must attend, when the task named them" })),
+  min_attendees: Type.Optional(Type.Integer({ description: "Fewest attendees, when the task named it" })),
+  sequence: Type.Integer({
+    minimum: 0,
+    description: "The invitation's SEQUENCE: 0 when first booked, one more for each update or cancellation since",
+  }),
+  change: Type.Optional(
+    Type.Object(
+      {
+        reason: Type.String({ examples: ["ada@example.com is no longer free at the booked time"] }),
+        at: Type.String({ format: "date-time" }),
+      },
+      { description: "Why and when the booking last moved or was cancelled (rebooked, cancelled)" },
+    ),
+  ),
   created_at: Type.String({ format: "date-time" }),
   updated_at: Type.String({ format: "date-time" }),
   result: Type.Optional(
     Type.Object(
       {
         suggestion: DatedSuggestion,
-        invite_url: Type.String({ description: "The .ics invitation" }),
+        invite_url: Type.String({ description: "The current .ics invitation (METHOD:CANCEL once cancelled)" }),
         not_notified: Type.Optional(
           Type.Array(Type.String(), { description: "With notify: the attendees not mailed, as their address is not verified" }),
         ),
       },
       {
-        description: "Present when done",
+        description:
+          "Present once booked: done or rebooked (the current booking), or cancelled (the booking that was called off, " +
+          "and its cancellation at invite_url)",
       },
     ),
   ),

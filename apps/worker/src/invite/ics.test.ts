@@ -99,4 +99,28 @@ describe("buildInvite", () => {
     const make = () => buildInvite(facts);
     expect(make()).toBe(make());
   });
+
+  test("starts at SEQUENCE 0, and an update keeps the UID with the sequence it is given and the new instants", () => {
+    const first = eventsOf(buildInvite(facts))[0]!;
+    expect(buildInvite(facts)).toContain("SEQUENCE:0");
+    const moved = datedSuggestion("2025-01-13T10:00:00+01:00", 120, []);
+    const update = buildInvite({ ...facts, suggestion: moved, sequence: 1, stampedAt: new Date("2025-01-09T12:00:00Z") });
+    expect(methodOf(update)).toBe("REQUEST");
+    expect(update).toContain("SEQUENCE:1");
+    const event = eventsOf(update)[0]!;
+    expect(event.uid).toBe(first.uid);
+    expect(event.start.toISOString()).toBe("2025-01-13T09:00:00.000Z");
+    expect(update).not.toContain("STATUS:CANCELLED");
+  });
+
+  test("a cancellation is METHOD:CANCEL with STATUS:CANCELLED, the same UID and the next sequence", () => {
+    const cancel = buildInvite({ ...facts, sequence: 2, cancelled: true });
+    expect(methodOf(cancel)).toBe("CANCEL");
+    expect(cancel).toContain("METHOD:CANCEL");
+    expect(cancel).toContain("STATUS:CANCELLED");
+    expect(cancel).toContain("SEQUENCE:2");
+    const event = eventsOf(cancel)[0]!;
+    expect(event.uid).toBe(inviteUid(facts.taskId, "invites@w2meet.example"));
+    expect(attendeesOf(event)).toEqual([...facts.attendees]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { DatedSuggestion } from "@w2meet/contracts";
-import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod } from "ical-generator";
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -51,6 +51,10 @@ export type InviteFacts = {
   /** When the invitation was made (DTSTAMP); kept with the task so every copy is identical. */
   stampedAt: Date;
   organizer: { name: string; email: string };
+  /** SEQUENCE: 0 for the first invitation, one more for each update or cancellation since. */
+  sequence?: number;
+  /** The booking is called off: METHOD:CANCEL and STATUS:CANCELLED instead of a request. */
+  cancelled?: boolean;
 };
 
 /** The UID of a task's event: stable per task, so a resent invitation updates the same calendar entry. */
@@ -58,16 +62,18 @@ export const inviteUid = (taskId: string, organizerEmail: string) => `${taskId}@
 
 /**
  * The RFC 5545 invitation of a task: METHOD:REQUEST, one VEVENT with a stable UID, the organizer,
- * one ATTENDEE per user, and DTSTART/DTEND at the suggestion's instants, in UTC.
+ * one ATTENDEE per user, and DTSTART/DTEND at the suggestion's instants, in UTC. An update is the same
+ * with a higher SEQUENCE; a cancellation is METHOD:CANCEL with STATUS:CANCELLED (RFC 5546).
  */
 export function buildInvite(facts: InviteFacts): string {
   const calendar = ical({
-    method: ICalCalendarMethod.REQUEST,
+    method: facts.cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
     prodId: { company: "w2meet", product: "worker", language: "EN" },
   });
   calendar.createEvent({
     id: inviteUid(facts.taskId, facts.organizer.email),
-    sequence: 0,
+    sequence: facts.sequence ?? 0,
+    ...(facts.cancelled && { status: ICalEventStatus.CANCELLED }),
     stamp: facts.stampedAt,
     start: new Date(facts.suggestion.start),
     end: new Date(facts.suggestion.end),

@@ -41,7 +41,7 @@ async function newInvitation(title: string) {
     stampedAt: new Date("2025-01-08T09:00:01Z"),
     organizer: mailer.organizer,
   });
-  return { taskId, attendees, subject: title, text: `You are invited to ${title}.`, ics };
+  return { taskId, sequence: 0, attendees, subject: title, text: `You are invited to ${title}.`, ics };
 }
 
 describe("mailInvitations", () => {

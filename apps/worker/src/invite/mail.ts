@@ -34,8 +34,11 @@ function mailError(what: string, to: string, smtp: string, error: unknown): Mail
   return new MailError(words, { smtp, error: error instanceof Error ? error.message : String(error) });
 }
 
-/** One mail to one address: an invitation (with its `ics`) or a plain-text mail. */
-type Mail = { to: string; subject: string; text: string; ics?: string; messageId: string };
+/** The iTIP method of an invitation: a request (a new or moved meeting) or its cancellation. */
+export type InviteMethod = "REQUEST" | "CANCEL";
+
+/** One mail to one address: an invitation (with its `ics` and method) or a plain-text mail. */
+type Mail = { to: string; subject: string; text: string; ics?: string; method?: InviteMethod; messageId: string };
 
 /**
  * Sends invitation mails through the SMTP server of `SMTP_URL`, over a small pool of connections; or,
@@ -75,11 +78,12 @@ export function createMailer(options: { url: string; from: string; timeoutMs: nu
           subject: mail.subject,
           text: mail.text,
           messageId: mail.messageId,
-          // Sent as the text/calendar; method=REQUEST alternative calendar clients act on, plus an invite.ics file.
-          ...(mail.ics !== undefined && { icalEvent: { method: "REQUEST", filename: "invite.ics", content: mail.ics } }),
+          // Sent as the text/calendar; method=REQUEST (or CANCEL) alternative calendar clients act on, plus an invite.ics file.
+          ...(mail.ics !== undefined && { icalEvent: { method: mail.method ?? "REQUEST", filename: "invite.ics", content: mail.ics } }),
         });
         if (!folder) return {};
-        const path = join(folder, `${mail.to}-${mail.messageId.slice(1).split(".")[0]}.eml`);
+        // One file per address and invitation: the Message-ID's part before the hash (the task, and any sequence).
+        const path = join(folder, `${mail.to}-${mail.messageId.slice(1).split("@")[0]!.split(".").slice(0, -1).join(".")}.eml`);
         await mkdir(folder, { recursive: true });
         await Bun.write(path, (sent as { message: Buffer }).message);
         return { path };
@@ -101,25 +105,35 @@ export function createMailer(options: { url: string; from: string; timeoutMs: nu
 export type Mailer = ReturnType<typeof createMailer>;
 
 // The same Message-ID on every copy of one invitation lets mail systems drop a duplicate should the
-// worker die between the server's acceptance and the ledger write.
-const messageIdOf = (taskId: string, recipient: string, domain: string) =>
-  `<${taskId}.${new Bun.CryptoHasher("sha256").update(recipient).digest("hex").slice(0, 20)}@${domain}>`;
+// worker die between the server's acceptance and the ledger write; an update or a cancellation (a later
+// sequence) is a different mail, with an id of its own.
+const messageIdOf = (taskId: string, sequence: number, recipient: string, domain: string) =>
+  `<${taskId}${sequence ? `.${sequence}` : ""}.${new Bun.CryptoHasher("sha256").update(recipient).digest("hex").slice(0, 20)}@${domain}>`;
 
 const PARALLEL_SENDS = 4;
 
+/** One invitation of a task (its first, or an update or cancellation: its `sequence`) and who gets it. */
+export type Invitation = {
+  taskId: string;
+  sequence: number;
+  attendees: readonly string[];
+  subject: string;
+  text: string;
+  ics: string;
+  method?: InviteMethod;
+};
+
 /**
- * Mails the invitation to every attendee who has not been sent it yet, and records each accepted mail
- * in the `task_mails` ledger at once; a later attempt for the same task mails only the rest.
+ * Mails the invitation to every attendee who has not been sent this sequence of it yet, and records each
+ * accepted mail in the `task_mails` ledger at once; a later attempt mails only the rest.
  * Rejects with the first MailError once the sends under way have finished.
  */
-export async function mailInvitations(
-  db: Sql,
-  mailer: Mailer,
-  invitation: { taskId: string; attendees: readonly string[]; subject: string; text: string; ics: string },
-  log: Logger,
-): Promise<number> {
+export async function mailInvitations(db: Sql, mailer: Mailer, invitation: Invitation, log: Logger): Promise<number> {
+  const { taskId, sequence } = invitation;
   const done = new Set(
-    (await db<{ recipient: string }[]>`select recipient from task_mails where task_id = ${invitation.taskId}`).map((r) => r.recipient),
+    (await db<{ recipient: string }[]>`select recipient from task_mails where task_id = ${taskId} and sequence = ${sequence}`).map(
+      (r) => r.recipient,
+    ),
   );
   const pending = invitation.attendees.filter((email) => !done.has(email));
   const domain = mailer.organizer.email.split("@")[1] ?? "w2meet";
@@ -127,9 +141,10 @@ export async function mailInvitations(
   let sent = 0;
   const sendNext = async (): Promise<void> => {
     for (let to = pending.shift(); to !== undefined && failure === undefined; to = pending.shift()) {
-      const messageId = messageIdOf(invitation.taskId, to, domain);
+      const messageId = messageIdOf(taskId, sequence, to, domain);
       try {
-        const { path } = await mailer.send({ to, subject: invitation.subject, text: invitation.text, ics: invitation.ics, messageId });
+        const { subject, text, ics, method } = invitation;
+        const { path } = await mailer.send({ to, subject, text, ics, method, messageId });
         if (path) log.info("invitation written to file", { to, path });
       } catch (error) {
         failure ??= error;
@@ -137,13 +152,13 @@ export async function mailInvitations(
         return;
       }
       await db`
-        insert into task_mails (task_id, recipient, message_id) values (${invitation.taskId}, ${to}, ${messageId})
+        insert into task_mails (task_id, sequence, recipient, message_id) values (${taskId}, ${sequence}, ${to}, ${messageId})
         on conflict do nothing`;
       sent += 1;
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, pending.length) }, sendNext));
-  log.info("invitations mailed", { sent, already_sent: done.size, ...(failure ? { failed: true } : {}) });
+  log.info("invitations mailed", { sent, already_sent: done.size, sequence, ...(failure ? { failed: true } : {}) });
   if (failure !== undefined) throw failure;
   return sent;
 }

@@ -22,12 +22,20 @@ export function createWorkerRelay(deps: { sql: Sql; broker: Broker; names: Queue
     channel: OUTBOX_CHANNEL,
     publicationOf: (row) =>
       row.task_id
-        ? { exchange: names.exchange, routingKey: names.routingKey, body: row.message, messageId: row.task_id, fields: { task_id: row.task_id } }
+        ? {
+            exchange: names.exchange,
+            routingKey: names.routingKey,
+            body: row.message,
+            messageId: row.task_id,
+            label: "task message",
+            fields: { task_id: row.task_id },
+          }
         : {
             exchange: names.exchange,
             routingKey: names.verification.routingKey,
             body: row.message,
             messageId: row.verification_id!,
+            label: "verification mail message",
             fields: { mail_id: row.verification_id },
           },
   });

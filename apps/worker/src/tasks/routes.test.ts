@@ -115,6 +115,33 @@ describe("POST /tasks", () => {
     expect(await http.db.counts()).toMatchObject({ tasks: 1, outbox: 1 });
   });
 
+  test("stores required people (joining the group) and min_attendees, and shows them on the task", async () => {
+    const body = { users: ["ada@example.com"], required: ["Grace@Example.com", "alan@example.com", "grace@example.com"], min_attendees: 2 };
+    const { task_id } = await accept(body);
+    const [row] = await http.db.sql`select users, required, min_attendees from tasks where id = ${task_id}`;
+    expect(row).toEqual({
+      users: ["ada@example.com", "grace@example.com", "alan@example.com"],
+      required: ["grace@example.com", "alan@example.com"],
+      min_attendees: 2,
+    });
+    const task = await bodyOf<Task>(await http.app.handle(jsonRequest("GET", `/tasks/${task_id}`)));
+    expect(task).toMatchObject({ users: row!.users, required: row!.required, min_attendees: 2, sequence: 0 });
+    const plain = await bodyOf<Task>(await http.app.handle(jsonRequest("GET", `/tasks/${(await accept(pair)).task_id}`)));
+    expect(plain).not.toHaveProperty("required");
+    expect(plain).not.toHaveProperty("min_attendees");
+  });
+
+  test("hashes required and min_attendees only when given: the same key with them is another request", async () => {
+    const first = await accept(pair, { "idempotency-key": "order-46" });
+    expect((await accept(pair, { "idempotency-key": "order-46" })).task_id).toBe(first.task_id);
+    for (const other of [{ ...pair, required: ["ada@example.com"] }, { ...pair, min_attendees: 2 }]) {
+      expect((await http.post(other, { "idempotency-key": "order-46" })).status).toBe(409);
+    }
+    const withRules = { ...pair, required: ["ada@example.com"], min_attendees: 2 };
+    const ruled = await accept(withRules, { "idempotency-key": "order-47" });
+    expect((await accept(withRules, { "idempotency-key": "order-47" })).task_id).toBe(ruled.task_id);
+  });
+
   test("makes a new task for each request without an Idempotency-Key", async () => {
     await http.post(pair);
     await http.post(pair);
@@ -204,6 +231,7 @@ describe("GET /tasks/{task_id}", () => {
       title: "Sync",
       notify: false,
       organizer: null,
+      sequence: 0,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

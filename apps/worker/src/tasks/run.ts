@@ -1,95 +1,31 @@
-import {
-  DatedSuggestionList,
-  DEFAULT_TIME_ZONE,
-  DEFAULT_WINDOW_DAYS,
-  type DatedSuggestion,
-  type Problem,
-  type TaskStatus,
-} from "@w2meet/contracts";
-import { ProblemError, type Logger, type ServiceClient } from "@w2meet/kit";
+import type { DatedSuggestion, TaskStatus } from "@w2meet/contracts";
+import type { Logger, ServiceClient } from "@w2meet/kit";
 import type { Sql } from "@w2meet/kit/postgres";
-import { Value } from "@sinclair/typebox/value";
-import { buildInvite, meetingTime } from "../invite/ics.ts";
-import { MailError, mailInvitations, type Mailer } from "../invite/mail.ts";
+import { buildInvite } from "../invite/ics.ts";
+import { mailInvitations, type Mailer } from "../invite/mail.ts";
 import { underClaim } from "../queue/claimed.ts";
 import type { Outcome } from "../queue/consumer.ts";
+import { taskLockKeys } from "./lock.ts";
+import { invitationMail } from "../invite/notice.ts";
 import { unverifiedAttendees } from "./recipients.ts";
+import { isTransient, PermanentFailure, suggest, type BookingRules } from "./suggest.ts";
 
 /** What became of one delivery of a task message: a finished task ends done or no_slot (or was already finished). */
 type TaskOutcome = Exclude<Outcome, { kind: "finished" }> | { kind: "finished"; status: TaskStatus };
 
 export type RunDeps = { sql: Sql; suggestions: ServiceClient; users: ServiceClient; mailer: Mailer; maxAttempts: number };
 
-type ClaimedTask = {
+type ClaimedTask = BookingRules & {
   id: string;
-  users: string[];
-  preference: string | null;
-  duration: number;
   title: string;
   notify: boolean;
   attempts: number;
-  window_from: string | null;
-  window_days: number | null;
-  time_zone: string | null;
   suggestion: DatedSuggestion | null;
   invite: string | null;
   not_notified: string[] | null;
-  created_at: Date;
 };
 
-/** A failure no retry can fix, e.g. an unknown attendee. */
-class PermanentFailure extends Error {}
-
-/** The zone a task is worded in, and its window is read in. */
-const zoneOf = (task: ClaimedTask) => task.time_zone ?? DEFAULT_TIME_ZONE;
-
-/** A dated suggestion whose instants are real and in order. */
-const isPlaced = (suggestion: DatedSuggestion) => Date.parse(suggestion.start) < Date.parse(suggestion.end);
-
-/**
- * Days a task without its own window looks at, counting the day it is made: from any moment of that day,
- * eight dates hold the whole week ahead, so every weekly hour of the group comes round once.
- */
-const DAYS_FROM_NOW = 8;
-
-/**
- * The first fitting slot of the task's window: from its own `from`, or else from when it was made, over
- * its days in its zone. Null when nothing fits.
- */
-async function suggest(deps: RunDeps, task: ClaimedTask, caseId: string): Promise<DatedSuggestion | null> {
-  const query = new URLSearchParams({
-    users: task.users.join(","),
-    duration: String(task.duration),
-    from: task.window_from ?? task.created_at.toISOString(),
-    days: String(task.window_days ?? (task.window_from ? DEFAULT_WINDOW_DAYS : DAYS_FROM_NOW)),
-    tz: zoneOf(task),
-  });
-  if (task.preference) query.set("preference", task.preference);
-  const answer = await deps.suggestions.get<unknown>(`/suggestions?${query}`, caseId);
-  if (answer.status === 404) {
-    const missing = (answer.body as Partial<Problem>).missing;
-    throw new PermanentFailure(missing?.length ? `Unknown users: ${missing.join(", ")}` : "The suggestions service knows none such users");
-  }
-  if (answer.status !== 200) {
-    throw new PermanentFailure(
-      `The suggestions service refused the task (${answer.status}): ${(answer.body as Partial<Problem>).detail ?? ""}`,
-    );
-  }
-  // The kit's Elysia has registered the string formats (email) this check needs.
-  if (!Value.Check(DatedSuggestionList, answer.body) || !answer.body.suggestions.every(isPlaced)) {
-    throw new ProblemError("bad_gateway", "The suggestions service answered with an unexpected body");
-  }
-  return answer.body.suggestions[0] ?? null;
-}
-
-// Failures worth another attempt: the suggestions or users service unreachable or broken, SMTP not taking mail.
-const isTransient = (error: unknown) =>
-  error instanceof MailError || (error instanceof ProblemError && ["unavailable", "bad_gateway", "gateway_timeout"].includes(error.code));
-
 type Claim = Partial<ClaimedTask> & { locked: boolean; status: TaskStatus | null; error: string | null };
-
-// The advisory lock of a task: both keys are hashed from text so that other users of advisory locks do not clash.
-const LOCK_KEYS = (db: Sql, taskId: string) => db`hashtext('worker.task'), hashtext(${taskId})`;
 
 /**
  * In one round trip: takes the task's lock (without waiting) and, if it got it, claims the task, counting
@@ -98,7 +34,7 @@ const LOCK_KEYS = (db: Sql, taskId: string) => db`hashtext('worker.task'), hasht
  * The lock CTE is materialized, so it runs once however the plan reads it.
  */
 const claim = (db: Sql, taskId: string, maxAttempts: number) => db<Claim[]>`
-  with lock as materialized (select pg_try_advisory_lock(${LOCK_KEYS(db, taskId)}) as locked),
+  with lock as materialized (select pg_try_advisory_lock(${taskLockKeys(db, taskId)}) as locked),
   claimed as (
     update tasks set
       status = case when attempts < ${maxAttempts} then 'running' else 'failed' end,
@@ -109,7 +45,7 @@ const claim = (db: Sql, taskId: string, maxAttempts: number) => db<Claim[]>`
     where lock.locked and tasks.id = ${taskId} and tasks.status in ('queued', 'running')
     returning tasks.id, tasks.status, tasks.error, tasks.users, tasks.preference, tasks.duration, tasks.title,
               tasks.notify, tasks.attempts, tasks.window_from, tasks.window_days, tasks.time_zone, tasks.suggestion,
-              tasks.invite, tasks.not_notified, tasks.created_at
+              tasks.invite, tasks.not_notified, tasks.required, tasks.min_attendees, tasks.created_at
   )
   select lock.locked, claimed.* from lock left join claimed on true`;
 
@@ -123,7 +59,7 @@ const settle = (db: Sql, taskId: string, fields: Record<string, unknown>) => db`
   with changed as (
     update tasks set ${db(fields)}, updated_at = now() where id = ${taskId} returning 1
   )
-  select pg_advisory_unlock(${LOCK_KEYS(db, taskId)}) from (select count(*) from changed) as written`;
+  select pg_advisory_unlock(${taskLockKeys(db, taskId)}) from (select count(*) from changed) as written`;
 
 async function attempt(db: Sql, deps: RunDeps, task: ClaimedTask, caseId: string, log: Logger): Promise<TaskOutcome> {
   const taskId = task.id;
@@ -132,7 +68,7 @@ async function attempt(db: Sql, deps: RunDeps, task: ClaimedTask, caseId: string
     let { suggestion, invite } = task;
     const decided = Boolean(suggestion && invite);
     if (!suggestion || !invite) {
-      suggestion = await suggest(deps, task, caseId);
+      suggestion = await suggest(deps.suggestions, task, caseId);
       if (!suggestion) {
         await settle(db, taskId, { status: "no_slot", error: null });
         return { kind: "finished", status: "no_slot" };
@@ -151,9 +87,8 @@ async function attempt(db: Sql, deps: RunDeps, task: ClaimedTask, caseId: string
       const skipped = new Set(notNotified);
       const recipients = task.users.filter((email) => !skipped.has(email));
       if (skipped.size) log.info("attendees not mailed: address not verified", { not_notified: skipped.size, mailed: recipients.length });
-      const when = meetingTime(suggestion, zoneOf(task));
-      const text = `You are invited to "${task.title}" on ${when}, with ${task.users.join(", ")}.\nThe invitation is attached.`;
-      await mailInvitations(db, deps.mailer, { taskId, attendees: recipients, subject: task.title, text, ics: invite }, log);
+      const mail = invitationMail({ ...task, status: "done", suggestion, change_reason: null });
+      await mailInvitations(db, deps.mailer, { taskId, sequence: 0, attendees: recipients, ...mail, ics: invite }, log);
     }
     const booked = { starts_at: new Date(suggestion.start), ends_at: new Date(suggestion.end) };
     await settle(db, taskId, { status: "done", error: null, suggestion: db.json(suggestion), invite, ...booked });
@@ -180,7 +115,7 @@ export function runTask(deps: RunDeps, taskId: string, caseId: string, log: Logg
   return underClaim<TaskStatus, Claim>(deps.sql, {
     claim: (db) => claim(db, taskId, deps.maxAttempts),
     statusNow: async (db) => (await db<{ status: TaskStatus }[]>`select status from tasks where id = ${taskId}`)[0]?.status,
-    unlock: (db) => db`select pg_advisory_unlock(${LOCK_KEYS(db, taskId)})`,
+    unlock: (db) => db`select pg_advisory_unlock(${taskLockKeys(db, taskId)})`,
     attempt: (db, task) => attempt(db, deps, task as ClaimedTask & Claim, caseId, log),
   });
 }

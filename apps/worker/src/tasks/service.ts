@@ -2,14 +2,13 @@ import {
   DEFAULT_DURATION_MINUTES,
   type CreateTask,
   type DatedSuggestion,
-  type FieldError,
   type Task,
   type TaskAccepted,
   type TaskStatus,
 } from "@w2meet/contracts";
-import { conflict, groupOf, invalid, ProblemError } from "@w2meet/kit";
+import { conflict } from "@w2meet/kit";
 import type { Deadline, Sql } from "@w2meet/kit/postgres";
-import { readWindow } from "@w2meet/schedule";
+import { BOOKED_STATUSES, readRequest } from "./request.ts";
 
 /** What the task routes work with; made once in app.ts. */
 export type TasksDeps = { sql: Sql; inTime: Deadline };
@@ -29,6 +28,11 @@ type TaskRow = {
   attempts: number;
   suggestion: DatedSuggestion | null;
   error: string | null;
+  required: string[] | null;
+  min_attendees: number | null;
+  sequence: number;
+  change_reason: string | null;
+  changed_at: Date | null;
   request_hash: string;
   created_at: Date;
   updated_at: Date;
@@ -38,36 +42,6 @@ type TaskRow = {
 const statusUrl = (apiBase: string, taskId: string) => `${apiBase}/tasks/${taskId}`;
 /** Where a finished task's invitation is read. */
 const inviteUrl = (apiBase: string, taskId: string) => `${statusUrl(apiBase, taskId)}/invite.ics`;
-
-/** Where a task looks for its slot, as asked: each part only when given (the zone in the database's spelling). */
-type Window = { from?: string; days?: number; tz?: string };
-
-/**
- * The attendees and the window of a request, or one 400 naming every offending field: the group, and a
- * `from` that is neither a date nor an ISO 8601 instant (or lies too far from today), or an unknown `tz`.
- */
-function readRequest(body: CreateTask): { users: string[]; window: Window } {
-  const errors: FieldError[] = [];
-  let users: string[] = [];
-  try {
-    users = groupOf(body, "Name the attendees with users: [email, ...]");
-  } catch (error) {
-    if (!(error instanceof ProblemError && error.extras.errors)) throw error;
-    errors.push(...error.extras.errors);
-  }
-  const from = body.from?.trim();
-  const read = readWindow({ from, days: body.days, tz: body.tz }, Date.now());
-  if (Array.isArray(read)) errors.push(...read);
-  if (errors.length || Array.isArray(read)) throw invalid(errors, "The request body has invalid fields");
-  return {
-    users,
-    window: {
-      ...(from !== undefined && { from }),
-      ...(body.days !== undefined && { days: body.days }),
-      ...(body.tz !== undefined && { tz: read.zone }),
-    },
-  };
-}
 
 /**
  * Accepts a task: in one transaction the task (queued) and the outbox row that will carry its message.
@@ -79,7 +53,7 @@ export async function createTask(
   body: CreateTask,
   request: { organizer: string | null; caseId: string; idempotencyKey?: string; apiBase: string },
 ): Promise<TaskAccepted> {
-  const { users, window } = readRequest(body);
+  const { users, window, attendance } = readRequest(body);
   const task = {
     users,
     preference: body.preference ?? null,
@@ -90,7 +64,7 @@ export async function createTask(
   const organizer = request.organizer?.toLowerCase() ?? null;
   // Only what a request gives is hashed: without an organizer or a window, the hash is the one tasks had
   // before there were either, so a key keeps its meaning.
-  const hashed = { ...task, ...window, ...(organizer !== null && { organizer }) };
+  const hashed = { ...task, ...window, ...attendance, ...(organizer !== null && { organizer }) };
   const requestHash = new Bun.CryptoHasher("sha256").update(JSON.stringify(hashed)).digest("hex");
   const key = request.idempotencyKey ?? null;
   const id = Bun.randomUUIDv7();
@@ -99,9 +73,10 @@ export async function createTask(
   const [inserted] = await inTime(sql<Pick<TaskRow, "id" | "status">[]>`
     with task as (
       insert into tasks (id, users, preference, duration, title, notify, organizer, window_from, window_days, time_zone,
-                         idempotency_key, request_hash, case_id)
+                         required, min_attendees, idempotency_key, request_hash, case_id)
       values (${id}, ${task.users}, ${task.preference}, ${task.duration}, ${task.title}, ${task.notify}, ${organizer},
-              ${window.from ?? null}, ${window.days ?? null}, ${window.tz ?? null}, ${key}, ${requestHash}, ${request.caseId})
+              ${window.from ?? null}, ${window.days ?? null}, ${window.tz ?? null}, ${attendance.required ?? null},
+              ${attendance.min_attendees ?? null}, ${key}, ${requestHash}, ${request.caseId})
       on conflict (idempotency_key) do nothing
       returning id, status
     ), message as (
@@ -123,7 +98,8 @@ async function firstWithKey({ sql, inTime }: TasksDeps, key: string, requestHash
 /** A task as `GET /tasks/{task_id}` answers it; null when unknown. */
 export async function findTask({ sql, inTime }: TasksDeps, taskId: string, apiBase: string): Promise<Task | null> {
   const [row] = await inTime(sql<TaskRow[]>`
-    select id, status, users, duration, title, notify, organizer, not_notified, attempts, suggestion, error, created_at, updated_at
+    select id, status, users, duration, title, notify, organizer, not_notified, attempts, suggestion, error, required,
+           min_attendees, sequence, change_reason, changed_at, created_at, updated_at
     from tasks where id = ${taskId}`);
   if (!row) return null;
   return {
@@ -135,9 +111,13 @@ export async function findTask({ sql, inTime }: TasksDeps, taskId: string, apiBa
     title: row.title,
     notify: row.notify,
     organizer: row.organizer,
+    ...(row.required !== null && { required: row.required }),
+    ...(row.min_attendees !== null && { min_attendees: row.min_attendees }),
+    sequence: row.sequence,
+    ...(row.change_reason !== null && row.changed_at && { change: { reason: row.change_reason, at: row.changed_at.toISOString() } }),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
-    ...(row.status === "done" && row.suggestion
+    ...(BOOKED_STATUSES.has(row.status) && row.suggestion
       ? {
           result: {
             suggestion: row.suggestion,
@@ -151,9 +131,12 @@ export async function findTask({ sql, inTime }: TasksDeps, taskId: string, apiBa
   };
 }
 
-/** A task's invitation: null for an unknown task, `ics: null` until the task is done. */
+/**
+ * A task's current invitation: null for an unknown task, `ics: null` until the task is booked. Once
+ * cancelled, the cancellation (METHOD:CANCEL).
+ */
 export async function findInvite({ sql, inTime }: TasksDeps, taskId: string): Promise<{ status: TaskStatus; ics: string | null } | null> {
   const [row] = await inTime(sql<{ status: TaskStatus; invite: string | null }[]>`select status, invite from tasks where id = ${taskId}`);
   if (!row) return null;
-  return { status: row.status, ics: row.status === "done" ? row.invite : null };
+  return { status: row.status, ics: BOOKED_STATUSES.has(row.status) ? row.invite : null };
 }
