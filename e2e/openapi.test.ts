@@ -30,6 +30,7 @@ const usersClients = {
   ledger: unused,
   throttle: unused,
   worker: unused,
+  broker: unused,
   logger,
 };
 const apps = {

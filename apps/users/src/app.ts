@@ -14,7 +14,7 @@ import { verificationRoutes } from "./verification/routes.ts";
  * email verification.
  */
 export function buildUsersApp(config: UsersConfig, clients: UsersClients) {
-  const { sql, inTime, cache, ledger, tokens, throttle, worker, logger } = clients;
+  const { sql, inTime, cache, ledger, tokens, throttle, worker, broker, logger } = clients;
   return createService({
     name: "users",
     description:
@@ -32,6 +32,8 @@ export function buildUsersApp(config: UsersConfig, clients: UsersClients) {
           if (!ledger.trusted) throw new Error("reachable; cached reads resume once missed invalidations are replayed");
         },
       },
+      // Writes never wait for it: their person.changed events stay in the outbox until it is back.
+      rabbitmq: { required: false, check: () => broker.check() },
     },
     tags: [
       { name: "users", description: "People and their weekly availability" },

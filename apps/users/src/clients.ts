@@ -1,3 +1,4 @@
+import { assertEventsExchange, createBroker } from "@w2meet/broker";
 import { createServiceClient, errorFields, type Logger } from "@w2meet/kit";
 import { createSql, databaseDeadline, type Sql } from "@w2meet/kit/postgres";
 import { RedisClient } from "bun";
@@ -64,7 +65,8 @@ export const tokenIssuerOf = (config: UsersConfig, logger: Logger): TokenIssuer 
 /**
  * The clients of the users service, made from its settings (tests may hand in a pool or a Redis of
  * their own). The ledger must be started before the cache is used, and stopped before the pool ends.
- * The signing keys are read first, so a malformed key stops the start before anything connects.
+ * The signing keys are read first, so a malformed key stops the start before anything connects; nothing
+ * connects to RabbitMQ until the broker starts.
  */
 export function createUsersClients(config: UsersConfig, logger: Logger, given: { sql?: Sql; redis?: Redis } = {}) {
   const tokens = tokenIssuerOf(config, logger);
@@ -79,6 +81,8 @@ export function createUsersClients(config: UsersConfig, logger: Logger, given: {
     limits: { perEmail: config.LOGIN_MAX_FAILURES, perIp: config.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: config.LOGIN_WINDOW_SECONDS },
   });
   const worker = createServiceClient({ name: "worker", baseUrl: config.WORKER_URL, timeoutMs: config.WORKER_TIMEOUT_MS });
-  return { sql, inTime, redis, cache, ledger: createInvalidationLedger({ sql, inTime, cache, logger }), tokens, throttle, worker, logger };
+  const broker = createBroker({ url: config.AMQP_URL, logger, declare: (channel) => assertEventsExchange(channel, config.QUEUE_PREFIX) });
+  const ledger = createInvalidationLedger({ sql, inTime, cache, logger });
+  return { sql, inTime, redis, cache, ledger, tokens, throttle, worker, broker, logger };
 }
 export type UsersClients = ReturnType<typeof createUsersClients>;

@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import { brokerSettings } from "@w2meet/broker";
 import {
   authSettings,
   commonSettings,
@@ -46,6 +47,8 @@ export const UsersConfig = Type.Object({
   LOGIN_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900, description: "The window failed logins are counted in" }),
   WORKER_URL: urlSetting(["http", "https"], "http://127.0.0.1:3004", "Base URL of the worker service, which mails verification codes"),
   WORKER_TIMEOUT_MS: timeoutSetting(2000, "Timeout of a call to the worker (longer than its DATABASE_TIMEOUT_MS)"),
+  // Where person.changed events go (the worker re-checks bookings on them); writes never wait for it.
+  ...brokerSettings,
   ...commonSettings,
 });
 

@@ -3,6 +3,7 @@ import { prepareDatabase } from "@w2meet/kit/postgres";
 import { buildUsersApp } from "./app.ts";
 import { createUsersClients } from "./clients.ts";
 import { loadUsersConfig } from "./config.ts";
+import { createEventRelay } from "./events/relay.ts";
 
 await runService("users", async () => {
   const config = loadUsersConfig();
@@ -15,10 +16,25 @@ await runService("users", async () => {
     logger,
   });
   await clients.ledger.start();
+  const relay = createEventRelay({
+    sql: clients.sql,
+    broker: clients.broker,
+    prefix: config.QUEUE_PREFIX,
+    pollMs: config.OUTBOX_POLL_MS,
+    logger,
+  });
+  await relay.start();
+  clients.broker.start();
   return {
     app: buildUsersApp(config, clients),
     config,
     logger,
-    close: [() => clients.ledger.stop(), () => clients.sql.end({ timeout: 5 }), async () => clients.redis.close()],
+    close: [
+      () => relay.stop(),
+      () => clients.broker.close(),
+      () => clients.ledger.stop(),
+      () => clients.sql.end({ timeout: 5 }),
+      async () => clients.redis.close(),
+    ],
   };
 });

@@ -1,7 +1,17 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createLogger, type Logger } from "@w2meet/kit";
 import { migrate } from "@w2meet/kit/postgres";
-import { closedPortUrl, createTestDatabase, jsonRequest, TEST_REDIS_URL, waitFor } from "@w2meet/testing";
+import { eventsExchange } from "@w2meet/contracts";
+import {
+  closedPortUrl,
+  createTestDatabase,
+  jsonRequest,
+  openRabbit,
+  TEST_AMQP_URL,
+  TEST_REDIS_URL,
+  uniquePrefix as uniqueQueuePrefix,
+  waitFor,
+} from "@w2meet/testing";
 import postgres from "postgres";
 import { buildUsersApp } from "../src/app.ts";
 import { createUsersClients } from "../src/clients.ts";
@@ -46,7 +56,9 @@ export const testSigningKey = newSigningKey();
 /**
  * A users app over the given clients; each file uses its own cache prefix. It signs with
  * `testSigningKey`, and reaches no worker (a closed port) unless `env` says otherwise. Its invalidation ledger is
- * started; `cacheReady()` waits until the app serves from its cache, `close()` stops it.
+ * started, and its broker connects to the test RabbitMQ under a queue prefix of its own (no relay runs: events
+ * stay in the outbox); `cacheReady()` waits until the app serves from its cache, `brokerReady()` until RabbitMQ
+ * is connected, `close()` stops it and removes its exchange.
  */
 export function usersApp(options: {
   sql: postgres.Sql;
@@ -63,19 +75,27 @@ export function usersApp(options: {
     JWT_PRIVATE_KEY: testSigningKey.json,
     ADMIN_EMAILS: admin.email,
     WORKER_URL: closedPortUrl("http"),
+    AMQP_URL: TEST_AMQP_URL,
+    QUEUE_PREFIX: uniqueQueuePrefix("users"),
     ...options.env,
   });
   const clients = createUsersClients(config, logger, { sql: options.sql, redis: options.redis });
   const started = clients.ledger.start();
+  clients.broker.start();
   return {
     app: buildUsersApp(config, clients),
     redis: clients.redis,
     ledger: clients.ledger,
     cacheReady: () => waitFor(() => clients.ledger.trusted, { what: "the cache to be trusted" }),
+    brokerReady: () => waitFor(() => clients.broker.connected(), { what: "RabbitMQ to be connected" }),
     close: async () => {
       await started;
       await clients.ledger.stop();
+      await clients.broker.close();
       clients.redis.close();
+      const rabbit = await openRabbit();
+      await rabbit.channel.deleteExchange(eventsExchange(config.QUEUE_PREFIX)).catch(() => undefined);
+      await rabbit.close();
     },
   };
 }

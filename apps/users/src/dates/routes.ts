@@ -9,7 +9,7 @@ import {
   Problem,
   UserParams,
 } from "@w2meet/contracts";
-import { NEEDS_TOKEN, notFound, principalOf } from "@w2meet/kit";
+import { caseIdOf, NEEDS_TOKEN, notFound, principalOf } from "@w2meet/kit";
 import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import type { UsersDeps } from "../users/service.ts";
@@ -45,8 +45,9 @@ export const datesRoutes = (deps: UsersDeps) =>
     )
     .put(
       "/:email/dates/:date",
-      async ({ params, body, request }) => {
-        const exception = await dates.putDateException(deps, params.email, params.date, body, principalOf(request));
+      async ({ params, body, request, set }) => {
+        const caller = { principal: principalOf(request), caseId: caseIdOf(set) };
+        const exception = await dates.putDateException(deps, params.email, params.date, body, caller);
         if (!exception) throw unknownUser(params.email);
         return exception;
       },
@@ -67,8 +68,9 @@ export const datesRoutes = (deps: UsersDeps) =>
     )
     .delete(
       "/:email/dates/:date",
-      async ({ params, request }) => {
-        const outcome = await dates.deleteDateException(deps, params.email, params.date, principalOf(request));
+      async ({ params, request, set }) => {
+        const caller = { principal: principalOf(request), caseId: caseIdOf(set) };
+        const outcome = await dates.deleteDateException(deps, params.email, params.date, caller);
         if (outcome === "no user") throw unknownUser(params.email);
         if (outcome === "no exception") throw notFound(`${params.email.toLowerCase()} has no exception on ${params.date}`);
         return new Response(null, { status: 204 });

@@ -7,11 +7,11 @@ import {
   MAX_DATE_EXCEPTIONS,
   MAX_DAYS_AHEAD,
 } from "@w2meet/contracts";
-import { conflict, invalid, type Principal } from "@w2meet/kit";
+import { conflict, invalid } from "@w2meet/kit";
 import { dateOf, dayNumber, isCalendarDate, localDay, normalizeDay } from "@w2meet/schedule";
 import type postgres from "postgres";
 import { availabilityJson } from "../users/cache.ts";
-import { lockedProfileOf, mayChange, newVersionOf, type UsersDeps, writeThrough } from "../users/service.ts";
+import { type Caller, lockedProfileOf, mayChange, newVersionOf, type UsersDeps, writeThrough } from "../users/service.ts";
 import { dayErrors, ifNeededDay } from "../users/weeks.ts";
 
 // The routes' `date` format refuses dates that do not exist, but which check a format name runs is process-wide
@@ -50,7 +50,7 @@ export async function putDateException(
   email: string,
   date: string,
   input: DateExceptionInput,
-  principal?: Principal,
+  { principal, caseId }: Caller,
 ): Promise<DateException | null> {
   const { sql, inTime } = deps;
   const errors = [
@@ -83,7 +83,7 @@ export async function putDateException(
       insert into user_dates (user_id, date, available, if_needed)
       values (${user.id}, ${date}, ${tx.json(exception.available)}, ${tx.json(exception.if_needed)})
       on conflict (user_id, date) do update set available = excluded.available, if_needed = excluded.if_needed`;
-    return newVersionOf(deps, tx, user.id);
+    return newVersionOf(deps, tx, user.id, caseId);
   });
   if (!row) return null;
   await writeThrough(deps, row.email, row.version, availabilityJson(row, now));
@@ -98,7 +98,7 @@ export async function deleteDateException(
   deps: UsersDeps,
   email: string,
   date: string,
-  principal?: Principal,
+  { principal, caseId }: Caller,
 ): Promise<"deleted" | "no user" | "no exception"> {
   const { sql, inTime } = deps;
   if (!isCalendarDate(date)) throw invalid([notADate("date")]);
@@ -110,7 +110,7 @@ export async function deleteDateException(
     await forgetPast(tx, user.id, changeableDay(date, user.time_zone, now));
     const deleted = await tx`delete from user_dates where user_id = ${user.id} and date = ${date} returning 1`;
     if (!deleted.length) return "no exception" as const;
-    return newVersionOf(deps, tx, user.id);
+    return newVersionOf(deps, tx, user.id, caseId);
   });
   if (typeof row === "string") return row;
   await writeThrough(deps, row.email, row.version, availabilityJson(row, now));

@@ -105,9 +105,9 @@ describe("Postgres unreachable", () => {
 describe("Redis lost and back", () => {
   test("falls back to Postgres while Redis is away and serves cache hits again once it returns", async () => {
     const proxy = startTcpProxy(TEST_REDIS_URL);
-    const { app, redis, cacheReady, close } = usersApp({ sql: db.sql, prefix: uniquePrefix(), redisUrl: proxy.url });
+    const { app, redis, cacheReady, brokerReady, close } = usersApp({ sql: db.sql, prefix: uniquePrefix(), redisUrl: proxy.url });
     try {
-      await cacheReady();
+      await Promise.all([cacheReady(), brokerReady()]);
       await call(app, "POST", "/users", { ...ada, email: "flaky@example.com" });
       expect((await call(app, "GET", "/users/flaky@example.com/availability")).headers.get("x-cache")).toBe("HIT");
 

@@ -384,13 +384,15 @@ describe("operations", () => {
     expect(body.case_id).toBe("trace-1");
   });
 
-  test("reports healthy with both dependencies up", async () => {
+  test("reports healthy with its dependencies up", async () => {
+    await users.brokerReady();
     const { status, body } = await call("GET", "/health");
     expect(status).toBe(200);
     expect(body).toMatchObject({ service: "users", status: "healthy" });
     expect(body.dependencies.postgres.status).toBe("up");
     expect(body.dependencies.redis.status).toBe("up");
     expect(typeof body.dependencies.redis.response_time_ms).toBe("number");
+    expect(body.dependencies.rabbitmq).toMatchObject({ status: "up", required: false });
   });
 
   test("serves Swagger UI and an OpenAPI document generated from the schemas", async () => {

@@ -11,7 +11,7 @@ import {
   UserPage,
   UserParams,
 } from "@w2meet/contracts";
-import { forbidden, groupFromQuery, jsonResponse, NEEDS_TOKEN, notFound, principalOf, requirePrincipal } from "@w2meet/kit";
+import { caseIdOf, forbidden, groupFromQuery, jsonResponse, NEEDS_TOKEN, notFound, principalOf, requirePrincipal } from "@w2meet/kit";
 import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import * as users from "./service.ts";
@@ -100,8 +100,8 @@ export const usersRoutes = (deps: users.UsersDeps) =>
     )
     .put(
       "/:email",
-      async ({ params, body, request }) => {
-        const user = await users.replaceUser(deps, params.email, body, principalOf(request));
+      async ({ params, body, request, set }) => {
+        const user = await users.replaceUser(deps, params.email, body, { principal: principalOf(request), caseId: caseIdOf(set) });
         if (!user) throw unknownUser(params.email);
         return user;
       },
@@ -121,8 +121,10 @@ export const usersRoutes = (deps: users.UsersDeps) =>
     )
     .delete(
       "/:email",
-      async ({ params, request }) => {
-        if (!(await users.deleteUser(deps, params.email, principalOf(request)))) throw unknownUser(params.email);
+      async ({ params, request, set }) => {
+        if (!(await users.deleteUser(deps, params.email, { principal: principalOf(request), caseId: caseIdOf(set) }))) {
+          throw unknownUser(params.email);
+        }
         return new Response(null, { status: 204 });
       },
       {

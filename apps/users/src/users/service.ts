@@ -13,6 +13,7 @@ import type { Deadline, Sql } from "@w2meet/kit/postgres";
 import type postgres from "postgres";
 import { canonicalZone, normalizeWeek, type Week } from "@w2meet/schedule";
 import { hashPassword } from "../auth/passwords.ts";
+import { recordPersonChanged } from "../events/outbox.ts";
 import { availabilityJson, type AvailabilityCache, datesColumn } from "./cache.ts";
 import type { InvalidationLedger } from "./invalidations.ts";
 import { ifNeededWeek, weekErrors } from "./weeks.ts";
@@ -62,6 +63,9 @@ export async function writeThrough({ cache, ledger }: UsersDeps, email: string, 
 }
 
 const UNIQUE_VIOLATION = "23505";
+
+/** Who asks for a write: their token's principal, if any, and the request's case id (carried by the events it causes). */
+export type Caller = { principal?: Principal; caseId: string };
 
 /** Who may change a profile: anyone while it is open, only its owner (by token) once it has a password. */
 type Access = { email: string; password_hash: string | null; email_verified: boolean };
@@ -159,32 +163,41 @@ export async function listUsers({ sql, inTime }: UsersDeps, page: { limit: numbe
 }
 
 /** A profile as a write finds it: who may change it, and what a write keeps of it. */
-type Locked = Access & { id: string; time_zone: string; if_needed: Week };
+type Locked = Access & { id: string; time_zone: string; if_needed: Week; availabilities: Week };
 
 /** The profile, locked until the transaction ends, so that the writes of one person are made one at a time. */
 export const lockedProfileOf = (tx: postgres.TransactionSql, email: string) =>
   tx<Locked[]>`
-    select id, email, password_hash, email_verified, time_zone, if_needed
+    select id, email, password_hash, email_verified, time_zone, if_needed, availabilities
     from users where lower(email) = ${email} for update`;
 
+/** Whether a write changed when the person can meet: their week, if-needed week or time zone. */
+const availabilityChanged = (before: Locked, after: UserRow) =>
+  before.time_zone !== after.time_zone ||
+  !Bun.deepEquals(before.availabilities, after.availabilities) ||
+  !Bun.deepEquals(before.if_needed, after.if_needed);
+
 /**
- * Gives the user a new version within the write's transaction, and records that the cache must come to hold it;
+ * Gives the user a new version within the write's transaction (one that changed their dated availability),
+ * records that the cache must come to hold it and that the person changed (a `person.changed` event);
  * answers the user's new state, which the caller writes through (see `writeThrough`) after the commit.
  */
-export async function newVersionOf(deps: UsersDeps, tx: postgres.TransactionSql, id: string): Promise<RowWithDates> {
+export async function newVersionOf(deps: UsersDeps, tx: postgres.TransactionSql, id: string, caseId: string): Promise<RowWithDates> {
   const [row] = await tx<RowWithDates[]>`
     update users u set version = nextval('user_version_seq'), updated_at = now()
     where u.id = ${id}
     returning u.*, ${datesColumn(tx)}`;
   await deps.ledger.record(tx, row!.email, row!.version);
+  await recordPersonChanged(tx, row!, caseId);
   return row!;
 }
 
 /**
  * Replaces a user's name, week, preference and (when given) if-needed week, time zone and password; null when
- * unknown. A protected profile needs its owner's token. The cache holds the new state before it returns.
+ * unknown. A protected profile needs its owner's token. The cache holds the new state before it returns; a
+ * change of when they can meet is a `person.changed` event, recorded with the write.
  */
-export async function replaceUser(deps: UsersDeps, email: string, input: ReplaceUser, principal?: Principal): Promise<User | null> {
+export async function replaceUser(deps: UsersDeps, email: string, input: ReplaceUser, { principal, caseId }: Caller): Promise<User | null> {
   const { sql, inTime, ledger } = deps;
   checkWeeks(input);
   const key = email.toLowerCase();
@@ -212,6 +225,7 @@ export async function replaceUser(deps: UsersDeps, email: string, input: Replace
       where u.id = ${user.id}
       returning u.*, ${datesColumn(tx)}`;
     await ledger.record(tx, row!.email, row!.version);
+    if (availabilityChanged(user, row!)) await recordPersonChanged(tx, row!, caseId);
     return row;
   });
   if (!row) return null;
@@ -219,8 +233,11 @@ export async function replaceUser(deps: UsersDeps, email: string, input: Replace
   return toUser(row);
 }
 
-/** Deletes a user (a protected one only with its owner's token); false when unknown. The cache forgets them before it returns. */
-export async function deleteUser(deps: UsersDeps, email: string, principal?: Principal): Promise<boolean> {
+/**
+ * Deletes a user (a protected one only with its owner's token); false when unknown. The cache forgets them
+ * before it returns; the deletion is a `person.changed` event, recorded with it.
+ */
+export async function deleteUser(deps: UsersDeps, email: string, { principal, caseId }: Caller): Promise<boolean> {
   const { sql, inTime, ledger } = deps;
   const key = email.toLowerCase();
   const row = await inTime.transaction(sql, async (tx) => {
@@ -232,6 +249,7 @@ export async function deleteUser(deps: UsersDeps, email: string, principal?: Pri
       returning email, nextval('user_version_seq')::text as version`;
     await tx`delete from email_verifications where email = ${row!.email}`;
     await ledger.record(tx, row!.email, row!.version);
+    await recordPersonChanged(tx, row!, caseId);
     return row;
   });
   if (!row) return false;
