@@ -1,13 +1,15 @@
 import type { WorkerClients } from "./clients.ts";
-import { retryDelayMs, VERIFICATION_PREFETCH, type WorkerConfig } from "./config.ts";
+import { recheckPerson } from "./changes/recheck.ts";
+import { PERSON_CHANGES_PREFETCH, retryDelayMs, VERIFICATION_PREFETCH, type WorkerConfig } from "./config.ts";
 import { createWorkerRelay } from "./outbox/relay.ts";
-import { createConsumer, decodeTaskMessage, decodeVerificationMessage } from "./queue/consumer.ts";
+import { createConsumer, decodePersonChanged, decodeTaskMessage, decodeVerificationMessage } from "./queue/consumer.ts";
 import { runTask } from "./tasks/run.ts";
 import { sendVerificationMail } from "./verification/send.ts";
 
 /**
- * Starts the worker's background half next to its HTTP API: the outbox relay, the task consumer and the
- * verification mail consumer (each on its own queue and channel) on one supervised RabbitMQ connection.
+ * Starts the worker's background half next to its HTTP API: the outbox relay, the task consumer, the
+ * verification mail consumer and the person changes' consumer (each on its own queue and channel) on one
+ * supervised RabbitMQ connection.
  * `stop` lets the deliveries under way finish (up to `timeoutMs`), then closes the channels and the connection.
  */
 export async function startBackgroundWork(config: WorkerConfig, clients: WorkerClients) {
@@ -35,6 +37,17 @@ export async function startBackgroundWork(config: WorkerConfig, clients: WorkerC
       decode: decodeVerificationMessage,
       fieldsOf: (message) => ({ mail_id: message.mail_id }),
       run: (message, _caseId, log) => sendVerificationMail({ sql, mailer, maxAttempts: config.MAX_ATTEMPTS }, message.mail_id, log),
+      retryDelayMs: retry,
+    }),
+    createConsumer({
+      broker,
+      lane: names.personChanges,
+      logger,
+      label: "person change",
+      prefetch: PERSON_CHANGES_PREFETCH,
+      decode: decodePersonChanged,
+      fieldsOf: (message) => ({ person: message.email, version: message.version }),
+      run: (message, caseId, log) => recheckPerson(runDeps, message, caseId, log),
       retryDelayMs: retry,
     }),
   ];

@@ -44,10 +44,10 @@ test("takes an empty DATABASE_ADMIN_URL: create nothing at start-up", () => {
   expect(loadWorkerConfig({ DATABASE_ADMIN_URL: "" }).DATABASE_ADMIN_URL).toBe("");
 });
 
-test("refuses a prefetch that would take every database connection, the verification mails' included", () => {
+test("refuses a prefetch that would take every database connection, the verification mails' and the person changes' included", () => {
   expect(() => loadWorkerConfig({ PREFETCH: "16", DATABASE_POOL_SIZE: "16" })).toThrow("PREFETCH");
-  expect(() => loadWorkerConfig({ PREFETCH: "14", DATABASE_POOL_SIZE: "16" })).toThrow("PREFETCH");
-  expect(loadWorkerConfig({ PREFETCH: "13", DATABASE_POOL_SIZE: "16" }).PREFETCH).toBe(13);
+  expect(() => loadWorkerConfig({ PREFETCH: "12", DATABASE_POOL_SIZE: "16" })).toThrow("PREFETCH");
+  expect(loadWorkerConfig({ PREFETCH: "11", DATABASE_POOL_SIZE: "16" }).PREFETCH).toBe(11);
 });
 
 test("doubles the retry delay after each failed attempt, one delay per retry", () => {

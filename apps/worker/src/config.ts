@@ -61,16 +61,20 @@ export const WorkerConfig = Type.Object({
 /** Verification mails a worker handles at once (a low volume, kept apart from the tasks' PREFETCH). */
 export const VERIFICATION_PREFETCH = 2;
 
+/** Person changes a worker re-checks bookings for at once (each holds one connection, for one task at a time). */
+export const PERSON_CHANGES_PREFETCH = 2;
+
 /** Reads the worker's settings; a malformed one throws a ConfigError naming it. */
 export function loadWorkerConfig(env?: Record<string, string | undefined>) {
   const config = loadConfig(WorkerConfig, env);
-  // Each message in flight holds a database connection (its lock) until it is settled: the tasks' and the
-  // verification mails' together must leave one for the HTTP side.
-  const limit = config.DATABASE_POOL_SIZE - VERIFICATION_PREFETCH;
+  // Each message in flight holds a database connection (its lock) until it is settled: the tasks', the
+  // verification mails' and the person changes' together must leave one for the HTTP side.
+  const limit = config.DATABASE_POOL_SIZE - VERIFICATION_PREFETCH - PERSON_CHANGES_PREFETCH;
   if (config.PREFETCH >= limit) {
     throw new ConfigError(
       "PREFETCH",
-      `must be below DATABASE_POOL_SIZE (${config.DATABASE_POOL_SIZE}) less the ${VERIFICATION_PREFETCH} verification mails in flight`,
+      `must be below DATABASE_POOL_SIZE (${config.DATABASE_POOL_SIZE}) less the ${VERIFICATION_PREFETCH} verification mails ` +
+        `and ${PERSON_CHANGES_PREFETCH} person changes in flight`,
       config.PREFETCH,
     );
   }

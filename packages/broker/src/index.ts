@@ -3,7 +3,7 @@
  * confirm channel, the outbox relay that publishes a table's rows after the broker confirmed them, the
  * events exchange, and the settings of all three.
  */
-export { createBroker, type Broker, type BrokerSession } from "./connection.ts";
+export { createBroker, type Broker } from "./connection.ts";
 export { assertEventsExchange } from "./events.ts";
-export { createOutboxRelay, type OutboxRelay, type OutboxRow, type Publication } from "./relay.ts";
+export { createOutboxRelay, type OutboxRow } from "./relay.ts";
 export { brokerSettings } from "./settings.ts";

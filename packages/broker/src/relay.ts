@@ -10,7 +10,7 @@ const CONFIRM_TIMEOUT_MS = 10_000;
 export type OutboxRow = { id: string; case_id: string };
 
 /** Where and how one outbox row is published. */
-export type Publication = {
+type Publication = {
   exchange: string;
   routingKey: string;
   /** The message body, sent as JSON. */
@@ -126,4 +126,3 @@ export function createOutboxRelay<Row extends OutboxRow>(options: OutboxRelayOpt
     },
   };
 }
-export type OutboxRelay = ReturnType<typeof createOutboxRelay>;

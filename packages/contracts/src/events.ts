@@ -17,6 +17,9 @@ export const PERSON_CHANGED_ROUTING_KEY = "person.changed";
 export const PersonChanged = Type.Object({
   email: Type.String({ pattern: EMAIL_PATTERN.source, maxLength: 254, description: "Lower-cased" }),
   version: Type.String({ pattern: "^[0-9]{1,19}$", description: "The person's version after the change; later changes have larger ones" }),
-  changed_at: Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z$", description: "When it was committed, UTC" }),
+  changed_at: Type.String({
+    pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z$",
+    description: "When it was committed, UTC",
+  }),
 });
 export type PersonChanged = Static<typeof PersonChanged>;

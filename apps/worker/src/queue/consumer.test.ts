@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { decodeTaskMessage, decodeVerificationMessage } from "./consumer.ts";
+import { decodePersonChanged, decodeTaskMessage, decodeVerificationMessage } from "./consumer.ts";
 
 describe("decodeTaskMessage", () => {
   test("reads a task message", () => {
@@ -30,5 +30,25 @@ describe("decodeVerificationMessage", () => {
     expect("poison" in decoded && decoded.poison).toContain("not a verification mail message");
     expect(decodeVerificationMessage(Buffer.from("{"))).toEqual({ poison: "the body is not JSON" });
     expect(decodeTaskMessage(Buffer.from(JSON.stringify({ mail_id: crypto.randomUUID() })))).toHaveProperty("poison");
+  });
+});
+
+describe("decodePersonChanged", () => {
+  const event = { email: "ada@example.com", version: "42", changed_at: "2026-11-21T20:00:00.123Z" };
+
+  test("reads a person.changed event", () => {
+    expect(decodePersonChanged(Buffer.from(JSON.stringify(event)))).toEqual({ message: event });
+  });
+
+  test("calls an event with a malformed email, version or time poison, naming what is wrong", () => {
+    for (const [field, value] of [
+      ["email", "ada"],
+      ["version", "-1"],
+      ["changed_at", "yesterday"],
+    ] as const) {
+      const decoded = decodePersonChanged(Buffer.from(JSON.stringify({ ...event, [field]: value })));
+      expect("poison" in decoded && decoded.poison).toContain(`/${field}`);
+    }
+    expect(decodePersonChanged(Buffer.from(JSON.stringify({ task_id: crypto.randomUUID() })))).toHaveProperty("poison");
   });
 });

@@ -1,4 +1,4 @@
-import { TaskMessage, VerificationMailMessage } from "@w2meet/contracts";
+import { PersonChanged, TaskMessage, VerificationMailMessage } from "@w2meet/contracts";
 import { CASE_ID_HEADER, errorFields, resolveCaseId, type Logger } from "@w2meet/kit";
 import type { TSchema, Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
@@ -45,6 +45,9 @@ export const decodeTaskMessage = (content: Buffer) => decodeMessage(TaskMessage,
 /** Reads a verification mail message, or says why it is poison. */
 export const decodeVerificationMessage = (content: Buffer) =>
   decodeMessage(VerificationMailMessage, "a verification mail message", content);
+
+/** Reads a person.changed event, or says why it is poison. */
+export const decodePersonChanged = (content: Buffer) => decodeMessage(PersonChanged, "a person.changed event", content);
 
 export type ConsumerDeps<M> = {
   broker: Broker;

@@ -45,10 +45,13 @@ test("routes a person.changed event to the person-changes queue, and its delayed
     await waitFor(async () => (await rabbit.depth(names.personChanges.queue)) === 1, { what: "the event in its queue" });
     await rabbit.takeAll(names.personChanges.queue);
     await rabbit.publish("", names.personChanges.retryQueue(100), Buffer.from('{"n":2}'));
-    const [retried] = await waitFor(async () => {
-      const taken = await rabbit.takeAll(names.personChanges.queue);
-      return taken.length ? taken : null;
-    }, { what: "the retry back in the queue" });
+    const [retried] = await waitFor(
+      async () => {
+        const taken = await rabbit.takeAll(names.personChanges.queue);
+        return taken.length ? taken : null;
+      },
+      { what: "the retry back in the queue" },
+    );
     expect(JSON.parse(retried!.content.toString())).toEqual({ n: 2 });
     expect(await rabbit.depth(names.queue)).toBe(0);
   });

@@ -134,7 +134,10 @@ describe("POST /tasks", () => {
   test("hashes required and min_attendees only when given: the same key with them is another request", async () => {
     const first = await accept(pair, { "idempotency-key": "order-46" });
     expect((await accept(pair, { "idempotency-key": "order-46" })).task_id).toBe(first.task_id);
-    for (const other of [{ ...pair, required: ["ada@example.com"] }, { ...pair, min_attendees: 2 }]) {
+    for (const other of [
+      { ...pair, required: ["ada@example.com"] },
+      { ...pair, min_attendees: 2 },
+    ]) {
       expect((await http.post(other, { "idempotency-key": "order-46" })).status).toBe(409);
     }
     const withRules = { ...pair, required: ["ada@example.com"], min_attendees: 2 };

@@ -54,7 +54,13 @@ export const tasksRoutes = (deps: tasks.TasksDeps & { publicUrl: string }) =>
       {
         params: TaskParams,
         response: { 200: Task, 400: Problem, 404: Problem, 503: Problem },
-        detail: { tags, summary: "Follow a task: status, attempts, and the suggestion and invitation once done" },
+        detail: {
+          tags,
+          summary: "Follow a task: status, attempts, and the booking and invitation once done",
+          description:
+            "Once booked, the task follows its attendees' changes: `rebooked` with the new booking, or `cancelled`, with " +
+            "`change` saying why and `sequence` counting the invitations sent since the first.",
+        },
       },
     )
     .get(
@@ -65,7 +71,7 @@ export const tasksRoutes = (deps: tasks.TasksDeps & { publicUrl: string }) =>
         if (invite.ics === null) throw notFound(`Task ${params.task_id} has no invitation (status ${invite.status})`);
         return new Response(invite.ics, {
           headers: {
-            "content-type": "text/calendar; charset=utf-8; method=REQUEST",
+            "content-type": `text/calendar; charset=utf-8; method=${invite.status === "cancelled" ? "CANCEL" : "REQUEST"}`,
             "content-disposition": `attachment; filename="w2meet-${params.task_id}.ics"`,
           },
         });
@@ -80,8 +86,10 @@ export const tasksRoutes = (deps: tasks.TasksDeps & { publicUrl: string }) =>
         },
         detail: {
           tags,
-          summary: "The iCalendar invitation of a finished task",
-          description: "404 until the task is done (and for no_slot and failed tasks, which have none).",
+          summary: "The current iCalendar invitation of a booked task",
+          description:
+            "The invitation as last sent: the first one once done, an update (same UID, higher SEQUENCE) once rebooked, the " +
+            "cancellation (METHOD:CANCEL) once cancelled. 404 until the task is booked (and for no_slot and failed tasks, which have none).",
         },
       },
     );

@@ -28,7 +28,7 @@ export class UnknownPeople extends PermanentFailure {
 }
 
 /** The zone a task is worded in, and its window is read in. */
-export const zoneOf = (task: Pick<BookingRules, "time_zone">) => task.time_zone ?? DEFAULT_TIME_ZONE;
+const zoneOf = (task: Pick<BookingRules, "time_zone">) => task.time_zone ?? DEFAULT_TIME_ZONE;
 
 /** A dated suggestion whose instants are real and in order. */
 const isPlaced = (suggestion: DatedSuggestion) => Date.parse(suggestion.start) < Date.parse(suggestion.end);
