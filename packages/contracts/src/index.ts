@@ -10,3 +10,4 @@ export * from "./availability.ts";
 export * from "./suggestions.ts";
 export * from "./tasks.ts";
 export * from "./text.ts";
+export * from "./explain.ts";

@@ -399,7 +399,16 @@ export function referenceHeatmapDated(
 /** Options of the reference: a seed is required, so `random` is reproducible. */
 export type ReferenceMeetingOptions = MeetingOptions & { seed: string };
 
-type Candidate = { start: number; attendees: string[]; missing: string[]; if_needed: string[] };
+type Candidate = {
+  start: number;
+  attendees: string[];
+  missing: string[];
+  if_needed: string[];
+  /** Quarters of if-needed time the attendees would use. */
+  cost: number;
+  /** Whether a required member would be on if-needed time. */
+  requiredOnIfNeeded: boolean;
+};
 type Pick = Candidate & { preference: Preference };
 
 /** Whether every edge of a set (an index where it differs from the one before, the board's ends aside) is an hour mark. */
@@ -432,23 +441,31 @@ function suggest(
   const min = Math.min(n, Math.max(1, Math.ceil(options.minAttendees ?? n)));
   const hourly = k % 4 === 0 && members.every((m) => edgesOnHours(m.free, hour) && edgesOnHours(m.reach, hour));
   const all = (bits: readonly boolean[], s: number) => bits.slice(s, s + k).every(Boolean);
+  const required = new Set(options.required ?? []);
 
   const candidates: Candidate[] = [];
   for (const day of days) {
     for (let s = day.start; s + k <= day.end; s++) {
       if (hourly && !hour(s)) continue;
-      const candidate: Candidate = { start: s, attendees: [], missing: [], if_needed: [] };
+      const candidate: Candidate = { start: s, attendees: [], missing: [], if_needed: [], cost: 0, requiredOnIfNeeded: false };
       for (const m of members) {
         if (!all(m.reach, s)) candidate.missing.push(m.email);
         else {
           candidate.attendees.push(m.email);
-          if (!all(m.free, s)) candidate.if_needed.push(m.email);
+          const used = m.free.slice(s, s + k).filter((free) => !free).length;
+          candidate.cost += used;
+          if (used > 0) {
+            candidate.if_needed.push(m.email);
+            if (required.has(m.email)) candidate.requiredOnIfNeeded = true;
+          }
         }
       }
-      if (candidate.attendees.length >= min) candidates.push(candidate);
+      const requiredMissing = candidate.missing.some((email) => required.has(email));
+      if (candidate.attendees.length >= min && !requiredMissing) candidates.push(candidate);
     }
   }
-  const rank = (c: Candidate) => (n - c.attendees.length) * (n + 1) + c.if_needed.length;
+  // Best first: required members on their free time, most attendees, fewest if-needed quarters used.
+  const rank = (c: Candidate) => ((c.requiredOnIfNeeded ? 1 : 0) * (n + 1) + (n - c.attendees.length)) * (n * k + 1) + c.cost;
   const groups = [...new Set(candidates.map(rank))].sort((a, b) => a - b).map((r) => candidates.filter((c) => rank(c) === r));
 
   const preferences: Preference[] = options.preference
