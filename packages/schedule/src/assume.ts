@@ -38,7 +38,7 @@ export function writeAssumption(a: Assumption): string {
 const isCalendar = (board: Board | Calendar): board is Calendar => "zone" in board;
 
 /** Sets the quarters of the board the assumption covers. */
-function markAssumed(board: Board | Calendar, a: Assumption, bits: Bits): void {
+export function markAssumed(board: Board | Calendar, a: Assumption, bits: Bits): void {
   for (const day of board.days) {
     if (day.day !== a.day && day.date !== a.day) continue;
     if (!isCalendar(board)) {

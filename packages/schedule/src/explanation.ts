@@ -3,9 +3,11 @@
  * hours, or a dated interval), and each relaxation with the windows it opens and the earliest of them.
  */
 import type { DatedInterval, Day } from "@w2meet/contracts";
-import type { Assumption } from "./assume.ts";
-import { type Calendar, calendarOf, WEEK_BOARD } from "./calendar.ts";
-import { explainBoard, type Group, longerWindows } from "./explain.ts";
+import { type Assumption, markAssumed } from "./assume.ts";
+import { bitsOf, setRange } from "./bits.ts";
+import { type Board, type Calendar, calendarOf, WEEK_BOARD } from "./calendar.ts";
+import { explainBoard, type Group } from "./explain.ts";
+import { longerWindows } from "./relax.ts";
 import type { Count, Rules } from "./fit.ts";
 import { calendarMembers, type MeetingOptions, type PersonInput, placeOf, weekMembers } from "./group.ts";
 import { DAYS, hoursOf, QUARTERS_PER_DAY } from "./pattern.ts";
@@ -55,10 +57,11 @@ function explainMembers<P>(
   members: readonly Member[],
   full: readonly Member[] | null,
   group: {
-    board: Group["board"];
+    board: Board | Calendar;
     options: MeetingOptions;
     place: Placer<P>;
-    assumeDay: (start: number) => { day: string; minute: number };
+    /** Quarters [start, end) of a day as an assumption's day and minutes of the display zone's clock. */
+    assumeAt: (start: number, end: number) => { day: string; start: number; end: number };
   },
 ): Explanation<P> {
   const rules = rulesOf(members, group.options);
@@ -77,20 +80,25 @@ function explainMembers<P>(
       fewer_attendees: found.fewer.map((f) => ({ min_attendees: f.min, missing: f.missing.map(email), ...opened(f.count) })),
       drop_optional: found.drop.map((d) => ({ email: email(d.member), ...opened(d.count) })),
       if_needed: found.ifNeeded.map((d) => ({ email: email(d.member), ...opened(d.count) })),
-      free_block: found.block.map((b) => {
-        const at = group.assumeDay(b.start);
+      free_block: found.block.flatMap((b) => {
+        const assume = { email: email(b.member), ...group.assumeAt(b.start, b.end) };
+        // A block in an hour clocks repeat (going back) has no wall-clock name of its own: not offered.
+        if (!names(group.board, assume, b.start, b.end)) return [];
         const minutes = (b.end - b.start) * 15;
-        return {
-          email: email(b.member),
-          block: group.place(b.start, b.end),
-          minutes,
-          assume: { email: email(b.member), day: at.day, start: at.minute, end: at.minute + minutes },
-          ...opened(b.count),
-        };
+        return [{ email: email(b.member), block: group.place(b.start, b.end), minutes, assume, ...opened(b.count) }];
       }),
       wider_window: [],
     },
   };
+}
+
+/** Whether the assumption covers exactly quarters [start, end) of the board. */
+function names(board: Board | Calendar, assume: Assumption, start: number, end: number): boolean {
+  const bits = bitsOf(board.length);
+  markAssumed(board, assume, bits);
+  const expected = bitsOf(board.length);
+  setRange(expected, start, end);
+  return bits.every((word, w) => word === expected[w]);
 }
 
 /** The explanation in the weekday form: the coming week in `zone`, folded onto its wall clock. */
@@ -105,7 +113,10 @@ export function explainWeekly(people: readonly PersonInput[], zone: string, now:
     board: WEEK_BOARD,
     options,
     place: weekPlace,
-    assumeDay: (start) => ({ day: DAYS[Math.floor(start / QUARTERS_PER_DAY)]!, minute: (start % QUARTERS_PER_DAY) * 15 }),
+    assumeAt: (start, end) => {
+      const d = Math.floor(start / QUARTERS_PER_DAY);
+      return { day: DAYS[d]!, start: (start - d * QUARTERS_PER_DAY) * 15, end: (end - d * QUARTERS_PER_DAY) * 15 };
+    },
   });
 }
 
@@ -134,9 +145,9 @@ export function explainDated(
     board: calendar,
     options,
     place,
-    assumeDay: (start) => {
-      const interval = place(start, start + 1);
-      return { day: interval.date, minute: Math.round(interval.slot[0] * 60) };
+    assumeAt: (start, end) => {
+      const { date, slot } = place(start, end);
+      return { day: date, start: Math.round(slot[0] * 60), end: Math.round(slot[1] * 60) };
     },
   });
   if (explanation.feasible || maxDays <= calendar.days.length) return explanation;

@@ -513,3 +513,47 @@ export function referenceSuggestDated(board: ReferenceBoard, options: ReferenceM
     return { ...placeOf(board, day, pick.start, pick.start + k), ...who(pick) };
   });
 }
+
+// -------------------------------------------------------------------------------------------- blockers
+
+/**
+ * Per member, the windows on the meeting's grid that do not fit but would if that member alone could come:
+ * most first, none with zero. The grid (on the hour or any quarter) is the group's as it is.
+ */
+function blockers(
+  members: readonly Tiers[],
+  days: readonly { start: number; end: number }[],
+  hour: (i: number) => boolean,
+  options: MeetingOptions,
+): { email: string; slots: number }[] {
+  const n = members.length;
+  const k = options.minutes / 15;
+  const min = Math.min(n, Math.max(1, Math.ceil(options.minAttendees ?? n)));
+  const required = new Set(options.required ?? []);
+  const hourly = k % 4 === 0 && members.every((m) => edgesOnHours(m.free, hour) && edgesOnHours(m.reach, hour));
+  const fits = (comes: readonly boolean[]) =>
+    comes.filter(Boolean).length >= min && members.every((m, i) => comes[i] || !required.has(m.email));
+  const counts = new Array<number>(n).fill(0);
+  for (const day of days) {
+    for (let s = day.start; s + k <= day.end; s++) {
+      if (hourly && !hour(s)) continue;
+      const comes = members.map((m) => m.reach.slice(s, s + k).every(Boolean));
+      if (fits(comes)) continue;
+      comes.forEach((came, p) => {
+        if (!came && fits(comes.map((c, i) => c || i === p))) counts[p]!++;
+      });
+    }
+  }
+  return counts
+    .map((slots, p) => ({ email: members[p]!.email, slots }))
+    .filter((b) => b.slots > 0)
+    .sort((a, b) => b.slots - a.slots);
+}
+
+/** Blockers in the weekday form. */
+export const referenceBlockersWeekly = (week: ReferenceWeek, options: MeetingOptions) =>
+  blockers(week, WEEK_DAYS, (i) => i % 4 === 0, options);
+
+/** Blockers on a calendar. */
+export const referenceBlockersDated = (board: ReferenceBoard, options: MeetingOptions) =>
+  blockers(board.members, board.calendar.days, (i) => board.wall[i]! % 60 === 0, options);
