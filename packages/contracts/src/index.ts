@@ -11,3 +11,4 @@ export * from "./suggestions.ts";
 export * from "./tasks.ts";
 export * from "./events.ts";
 export * from "./text.ts";
+export * from "./explain.ts";

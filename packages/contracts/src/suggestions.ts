@@ -14,6 +14,52 @@ export const DEFAULT_DURATION_MINUTES = 60;
 export const MAX_SUGGESTIONS = 50;
 export const MAX_SEED_LENGTH = 128;
 
+/** The longest `assume` list, in characters. */
+export const MAX_ASSUME_LENGTH = 4000;
+
+/** Who must come, whose if-needed time counts, and what-if changes: shared by suggestions and their explanation. */
+export const MeetingRulesQuery = Type.Object({
+  required: Type.Optional(
+    Type.String({
+      maxLength: 26_000,
+      description:
+        "Comma-separated emails who must all attend every slot; they join the group if `users` does not name them. " +
+        "`min_attendees` counts everyone",
+      examples: ["ada@example.com"],
+    }),
+  ),
+  without: Type.Optional(
+    Type.String({
+      maxLength: 26_000,
+      description: "What-if: comma-separated members of the group left out, as if not asked (at least 2 must remain)",
+    }),
+  ),
+  assume: Type.Optional(
+    Type.String({
+      maxLength: MAX_ASSUME_LENGTH,
+      description:
+        "What-if: comma-separated `email:day:HH:MM-HH:MM`, hours assumed free for that member, in `tz`, on the quarter " +
+        "hour; the day is a weekday (each one of the window) or, with `from`, a date of the window",
+      examples: ["grace@example.com:monday:09:00-10:30", "grace@example.com:2026-11-23:14:00-15:00"],
+    }),
+  ),
+  if_needed: Type.Optional(
+    Type.String({
+      maxLength: 26_000,
+      description: "Whose if-needed hours count: comma-separated members, or `none`. Absent: everyone's (ranked after free time)",
+    }),
+  ),
+  at: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description:
+        "Only the meeting starting at this ISO 8601 instant (or local date-time in `tz`), on the quarter hour: one " +
+        "suggestion when it fits the rules, none when not. Not with `from` or `days`",
+      examples: ["2026-11-23T09:00:00+01:00"],
+    }),
+  ),
+});
+
 /** Query of `GET /suggestions`. */
 export const SuggestionsQuery = Type.Object({
   ...GroupQuery.properties,
@@ -46,6 +92,7 @@ export const SuggestionsQuery = Type.Object({
   seed: Type.Optional(
     Type.String({ minLength: 1, maxLength: MAX_SEED_LENGTH, description: "With `random`: the same seed gives the same answer" }),
   ),
+  ...MeetingRulesQuery.properties,
 });
 export type SuggestionsQuery = Static<typeof SuggestionsQuery>;
 
@@ -54,7 +101,7 @@ const Who = {
   attendees: Type.Array(Email, {
     description: "Who can make the whole slot (some maybe only with if-needed time), in the order of the users list",
   }),
-  missing: Type.Array(Email, { description: "Who cannot (only below everyone with min_attendees)" }),
+  missing: Type.Array(Email, { description: "Who cannot (only below everyone with min_attendees; never a required member)" }),
   if_needed: Type.Optional(
     Type.Array(Email, { minItems: 1, description: "Attendees who would be using if-needed time; absent when nobody would" }),
   ),

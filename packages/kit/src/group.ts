@@ -3,9 +3,9 @@ import { invalid } from "./errors.ts";
 
 /**
  * The distinct, lower-cased emails of a group, in the order first named.
- * Throws a 400 naming `field` unless every entry is an email and 2 to 100 distinct remain.
+ * Throws a 400 naming `field` unless every entry is an email and `fewest` (2) to 100 distinct remain.
  */
-export function normalizeGroup(entries: readonly string[], field: string): string[] {
+export function normalizeGroup(entries: readonly string[], field: string, fewest = MIN_GROUP): string[] {
   const errors: FieldError[] = [];
   const emails = new Set<string>();
   entries.forEach((entry, index) => {
@@ -14,8 +14,8 @@ export function normalizeGroup(entries: readonly string[], field: string): strin
       errors.push({ path: field, message: `Entry ${index + 1} (${JSON.stringify(entry.slice(0, 80))}) is not an email` });
     } else emails.add(email);
   });
-  if (!errors.length && (emails.size < MIN_GROUP || emails.size > MAX_GROUP)) {
-    errors.push({ path: field, message: `Name ${MIN_GROUP} to ${MAX_GROUP} distinct emails; got ${emails.size}` });
+  if (!errors.length && (emails.size < fewest || emails.size > MAX_GROUP)) {
+    errors.push({ path: field, message: `Name ${fewest} to ${MAX_GROUP} distinct emails; got ${emails.size}` });
   }
   if (errors.length) throw invalid(errors);
   return [...emails];

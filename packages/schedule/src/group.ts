@@ -11,6 +11,7 @@ import { type Calendar, comingWeek, WEEK_BOARD } from "./calendar.ts";
 import { commonFree, runsOf } from "./common.ts";
 import { type HeatmapDay, heatmapDays } from "./heatmap.ts";
 import { DAYS, type Day, dayOfMask, dayToMask, hoursOf, maskToWeek, QUARTER_MS, QUARTERS_PER_DAY, weekToMask } from "./pattern.ts";
+import { type Assumption, withAssumptions } from "./assume.ts";
 import { asWeek, clockShift, fold, hasExceptionsNear, type Person, place, rotateWeek } from "./place.ts";
 import type { Preference } from "./rank.ts";
 import { type Member, type Pick as Chosen, pickSlots, type SuggestOptions } from "./suggest.ts";
@@ -107,7 +108,7 @@ function hourAt(calendar: Calendar, i: number, dayEnd: number): number {
 }
 
 /** Where a run of quarters [start, end) of a calendar day lies, in the answer's terms. */
-function placeOf(calendar: Calendar, dayIndex: number, start: number, end: number): DatedInterval {
+export function placeOf(calendar: Calendar, dayIndex: number, start: number, end: number): DatedInterval {
   const day = calendar.days[dayIndex]!;
   return {
     date: day.date,
@@ -161,10 +162,34 @@ export function heatmapDated(
 
 // ----------------------------------------------------------------------------------------- suggestions
 
-/** What the suggestion functions take: the duration in minutes (a multiple of 15). */
-export type MeetingOptions = Omit<SuggestOptions, "quarters"> & { minutes: number };
+/**
+ * What the suggestion functions take: the duration in minutes (a multiple of 15); whose if-needed time counts
+ * (absent: everyone's); and what-if hours assumed free.
+ */
+export type MeetingOptions = Omit<SuggestOptions, "quarters"> & {
+  minutes: number;
+  ifNeededOf?: readonly string[];
+  assume?: readonly Assumption[];
+};
 
 const quartersOf = (options: MeetingOptions): SuggestOptions => ({ ...options, quarters: options.minutes / 15 });
+
+/** A person without if-needed time: in their week and on their dates. */
+function withoutIfNeeded({ if_needed: _, ...person }: PersonInput): PersonInput {
+  return { ...person, ...(person.dates && { dates: person.dates.map(({ if_needed: _unused, ...date }) => date) }) };
+}
+
+/** The people as the meeting counts them: if-needed time only of those named in `ifNeededOf`, when given. */
+const countedAs = (people: readonly PersonInput[], ifNeededOf: readonly string[] | undefined): readonly PersonInput[] =>
+  ifNeededOf === undefined ? people : people.map((person) => (ifNeededOf.includes(person.email) ? person : withoutIfNeeded(person)));
+
+/** The members in the weekday form, as the meeting counts them, with assumed hours. */
+export const weekMembers = (people: readonly PersonInput[], zone: string, now: number, options: MeetingOptions): Member[] =>
+  withAssumptions(WEEK_BOARD, onWeek(countedAs(people, options.ifNeededOf).map(personOf), zone, now), options.assume);
+
+/** The members on a calendar, as the meeting counts them, with assumed hours. */
+export const calendarMembers = (people: readonly PersonInput[], calendar: Calendar, options: MeetingOptions): Member[] =>
+  withAssumptions(calendar, onCalendar(countedAs(people, options.ifNeededOf).map(personOf), calendar), options.assume);
 
 // `if_needed` is named only when someone would use if-needed time, so a group without any gets today's answer.
 const who = (pick: Chosen) => ({
@@ -177,7 +202,7 @@ const who = (pick: Chosen) => ({
 /** Ranked suggestions in the weekday form (earliest in the week, Monday 00:00 first, for `first`). */
 export function suggestWeekly(people: readonly PersonInput[], zone: string, now: number, options: MeetingOptions): Suggestion[] {
   const quarters = options.minutes / 15;
-  return pickSlots(WEEK_BOARD, onWeek(people.map(personOf), zone, now), quartersOf(options)).map((pick) => {
+  return pickSlots(WEEK_BOARD, weekMembers(people, zone, now, options), quartersOf(options)).map((pick) => {
     const d = Math.floor(pick.key / QUARTERS_PER_DAY);
     const start = pick.key - d * QUARTERS_PER_DAY;
     return { day: DAYS[d]!, slot: [hoursOf(start), hoursOf(start + quarters)], ...who(pick) };
@@ -187,7 +212,7 @@ export function suggestWeekly(people: readonly PersonInput[], zone: string, now:
 /** Ranked suggestions at real instants of the calendar (earliest first for `first`). */
 export function suggestDated(people: readonly PersonInput[], calendar: Calendar, options: MeetingOptions): DatedSuggestion[] {
   const quarters = options.minutes / 15;
-  return pickSlots(calendar, onCalendar(people.map(personOf), calendar), quartersOf(options)).map((pick) => {
+  return pickSlots(calendar, calendarMembers(people, calendar, options), quartersOf(options)).map((pick) => {
     let d = 0;
     while (calendar.days[d]!.end <= pick.key) d++;
     return { ...placeOf(calendar, d, pick.key, pick.key + quarters), ...who(pick) };

@@ -27,6 +27,8 @@ export {
   type PersonInput,
 } from "./group.ts";
 export type { HeatmapDay } from "./heatmap.ts";
+export { readAssumption, writeAssumption, type Assumption } from "./assume.ts";
+export { explainDated, explainWeekly, type Explanation } from "./explanation.ts";
 export type { Preference } from "./rank.ts";
 export { seededRandom } from "./random.ts";
 export { readWindow, isCalendarDate, type Window } from "./window.ts";

@@ -22,27 +22,53 @@ function windowStarts(board: Board, bits: Bits, duration: number, hourly = false
 
 const differs = (person: Placed): boolean => person.free.some((word, w) => word !== person.reach[w]);
 
-/** Whether every run of every set begins and ends on the hour of the board. */
-export function onTheHour(board: Board, sets: readonly Bits[]): boolean {
+/** Running count of a person's if-needed quarters (reach but not free): quarters [a, b) hold `count[b] - count[a]`. */
+function ifNeededCount(board: Board, person: Placed): Uint16Array {
+  const count = new Uint16Array(board.length + 1);
+  for (let i = 0; i < board.length; i++) {
+    const w = i >>> 5;
+    const extra = ((person.reach[w]! & ~person.free[w]!) >>> (i & 31)) & 1;
+    count[i + 1] = count[i]! + extra;
+  }
+  return count;
+}
+
+/**
+ * The first quarter where a run of one of the sets begins or ends off the hour of the board; the board's
+ * length when every edge is on the hour. Edges at the board's own ends are where the window cuts time,
+ * not where anyone's time begins or ends.
+ */
+export function firstOffHour(board: Board, sets: readonly Bits[]): number {
   // An empty board (a window without one whole quarter hour, e.g. from 23:50 for a day) has no words: -1.
   const lastWord = Math.ceil(board.length / 32) - 1;
-  // Edges at the board's own ends are where the window cuts time, not where anyone's time begins or ends.
   const tail = board.length & 31 ? ((1 << (board.length & 31)) - 1) >>> 0 : 0xffffffff;
+  let first = board.length;
   for (const bits of sets) {
-    for (let w = 0; w <= lastWord; w++) {
+    for (let w = 0; w <= lastWord && w * 32 < first; w++) {
       // Bit i of the edges is set where bit i differs from bit i - 1: a run begins or ends there.
       const previous = (bits[w]! << 1) | (w > 0 ? bits[w - 1]! >>> 31 : bits[0]! & 1);
       let edges = (bits[w]! ^ previous) >>> 0;
       if (w === lastWord) edges &= tail;
-      if ((edges & ~board.hours[w]!) >>> 0 !== 0) return false;
+      const off = (edges & ~board.hours[w]!) >>> 0;
+      if (off !== 0) {
+        first = Math.min(first, w * 32 + 31 - Math.clz32(off & -off));
+        break;
+      }
     }
   }
-  return true;
+  return first;
 }
 
+/** Whether every run of every set begins and ends on the hour of the board. */
+export const onTheHour = (board: Board, sets: readonly Bits[]): boolean => firstOffHour(board, sets) >= board.length;
+
+/** Who must come: `required[i]` for `people[i]`. */
+export type Required = readonly boolean[];
+
 /**
- * The windows of `duration` quarters that at least `minAttendees` people can make (free or if-needed),
- * grouped best first: most attendees, then fewest attendees using if-needed time; each group in time order.
+ * The windows of `duration` quarters that every required person and at least `minAttendees` people in all can
+ * make (free or if-needed), grouped best first: every required person on their free time, then most
+ * attendees, then fewest if-needed quarters used by the attendees; each group in time order.
  */
 export function qualifyingWindows(
   board: Board,
@@ -50,11 +76,14 @@ export function qualifyingWindows(
   duration: number,
   minAttendees: number,
   hourly: boolean,
+  required: Required = [],
 ): WindowKey[][] {
   const n = people.length;
-  const tiered = people.filter(differs);
-  if (minAttendees >= n) {
-    const reachStarts = windowStarts(
+  const tiered = people.map(differs);
+  const everyone = minAttendees >= n;
+  if (everyone && !tiered.includes(true)) {
+    // The common case: everyone free at once, and nothing to rank by but time.
+    const starts = windowStarts(
       board,
       andAll(
         people.map((p) => p.reach),
@@ -63,44 +92,45 @@ export function qualifyingWindows(
       duration,
       hourly,
     );
-    if (tiered.length === 0) {
-      const keys: WindowKey[] = [];
-      forEachBit(reachStarts, (key) => keys.push(key), board.length);
-      return keys.length === 0 ? [] : [keys];
-    }
-    const ifNeeded = new Uint8Array(board.length);
-    for (const person of tiered) {
-      const free = windowStarts(board, person.free, duration, hourly);
-      forEachBit(reachStarts, (key) => {
-        if (((free[key >>> 5]! >>> (key & 31)) & 1) === 0) ifNeeded[key]!++;
-      });
-    }
-    const buckets: WindowKey[][] = Array.from({ length: tiered.length + 1 }, () => []);
-    forEachBit(reachStarts, (key) => buckets[ifNeeded[key]!]!.push(key), board.length);
-    return buckets.filter((bucket) => bucket.length > 0);
+    const keys: WindowKey[] = [];
+    forEachBit(starts, (key) => keys.push(key), board.length);
+    return keys.length === 0 ? [] : [keys];
   }
 
   const attendees = new Uint16Array(board.length);
-  const ifNeeded = new Uint16Array(board.length);
-  for (const person of people) {
+  const requiredIn = new Uint16Array(board.length);
+  const cost = new Uint32Array(board.length);
+  const requiredOnIfNeeded = new Uint8Array(board.length);
+  const requiredCount = required.filter(Boolean).length;
+  for (let p = 0; p < n; p++) {
+    const person = people[p]!;
     const reach = windowStarts(board, person.reach, duration, hourly);
-    forEachBit(reach, (key) => attendees[key]!++, board.length);
-    if (differs(person)) {
-      const free = windowStarts(board, person.free, duration, hourly);
-      forEachBit(reach, (key) => {
-        if (((free[key >>> 5]! >>> (key & 31)) & 1) === 0) ifNeeded[key]!++;
-      });
-    }
+    const count = tiered[p] ? ifNeededCount(board, person) : undefined;
+    const must = required[p] === true;
+    forEachBit(
+      reach,
+      (key) => {
+        attendees[key]!++;
+        if (must) requiredIn[key]!++;
+        if (count) {
+          const used = count[key + duration]! - count[key]!;
+          cost[key]! += used;
+          if (must && used > 0) requiredOnIfNeeded[key] = 1;
+        }
+      },
+      board.length,
+    );
   }
-  // Bucket (n - attendees) * (n + 1) + if-needed: ascending buckets are best first.
+  // Ascending ranks are best first: [required on if-needed time][people missing][if-needed quarters used].
+  const costs = n * duration + 1;
   const buckets = new Map<number, WindowKey[]>();
   for (let key = 0; key < board.length; key++) {
     const count = attendees[key]!;
-    if (count < minAttendees) continue;
-    const bucket = (n - count) * (n + 1) + ifNeeded[key]!;
-    const keys = buckets.get(bucket);
+    if (count < minAttendees || requiredIn[key]! < requiredCount) continue;
+    const rank = (requiredOnIfNeeded[key]! * (n + 1) + (n - count)) * costs + cost[key]!;
+    const keys = buckets.get(rank);
     if (keys) keys.push(key);
-    else buckets.set(bucket, [key]);
+    else buckets.set(rank, [key]);
   }
   return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, keys]) => keys);
 }

@@ -19,6 +19,10 @@ export type SuggestOptions = {
   minAttendees?: number;
   /** Seed for `random`: the same seed gives the same answer. Absent => a different answer each time. */
   seed?: string;
+  /** Members who must attend every window (by email); they count towards `minAttendees` too. */
+  required?: readonly string[];
+  /** Only the window starting at this quarter of the board, on the hour or not: is it still a fit? */
+  at?: WindowKey;
 };
 
 /** One chosen window: where it starts on the board, the preference that chose it, and who can or cannot come. */
@@ -27,8 +31,9 @@ export type Pick = { key: WindowKey; preference: Preference; attendees: string[]
 /**
  * Chooses meeting windows of `quarters` that at least `minAttendees` members can attend.
  *
- * Windows with more attendees rank first, then those that need fewer people's if-needed time; among
- * equals, `first` picks the earliest start, `last` the latest, and `random` a uniformly random one
+ * Every `required` member attends every window. Windows where every required member is on their free
+ * time rank first, then those with more attendees, then those that use fewer quarters of if-needed time;
+ * among equals, `first` picks the earliest start, `last` the latest, and `random` a uniformly random one
  * (reproducible with `seed`). With a `preference`, returns up to `limit` windows in its order. Without
  * one, each distinct member preference, in member order, contributes up to `limit` windows not already
  * chosen. Attendees, missing members and if-needed users are listed in member order.
@@ -41,12 +46,14 @@ export function pickSlots(board: Board, members: readonly Member[], options: Sug
   // Meetings start on the hour when everyone's time and the length are whole hours, so a group that never
   // spoke in minutes gets the hour-by-hour answer it always got; otherwise on any quarter hour.
   const hourly =
+    options.at === undefined &&
     duration % 4 === 0 &&
     onTheHour(
       board,
       members.flatMap((m) => [m.free, m.reach]),
     );
-  const groups = qualifyingWindows(board, members, duration, minAttendees, hourly);
+  let groups = qualifyingWindows(board, members, duration, minAttendees, hourly, requiredFlags(members, options.required));
+  if (options.at !== undefined) groups = groups.filter((keys) => keys.includes(options.at!)).map(() => [options.at!]);
   if (groups.length === 0) return [];
 
   const preferences = options.preference === undefined ? distinctPreferences(members) : [options.preference];
@@ -62,6 +69,13 @@ export function pickSlots(board: Board, members: readonly Member[], options: Sug
   return picks;
 }
 
+/** Which members must attend, in member order. */
+export function requiredFlags(members: readonly { email: string }[], required: readonly string[] | undefined): boolean[] {
+  if (!required?.length) return [];
+  const must = new Set(required);
+  return members.map((member) => must.has(member.email));
+}
+
 /** The members' preferences without repeats, in the order the members are listed. */
 function distinctPreferences(members: readonly { preference: Preference }[]): Preference[] {
   const preferences: Preference[] = [];
@@ -71,7 +85,7 @@ function distinctPreferences(members: readonly { preference: Preference }[]): Pr
   return preferences;
 }
 
-function clampAttendees(requested: number | undefined, memberCount: number): number {
+export function clampAttendees(requested: number | undefined, memberCount: number): number {
   if (requested === undefined || Number.isNaN(requested)) return memberCount;
   return Math.min(memberCount, Math.max(1, Math.ceil(requested)));
 }

@@ -3,8 +3,8 @@ import { DEFAULT_TIME_ZONE, DEFAULT_WINDOW_DAYS, type FieldError } from "@w2meet
 import { type Calendar, calendarOf } from "./calendar.ts";
 import { canonicalZone, dateOf, dayNumber, instantOf, isTimeZone, localDay } from "./zone.ts";
 
-/** What a query asks: the display zone, and with `from` a calendar of real time. */
-export type Window = { zone: string; calendar?: Calendar };
+/** What a query asks: the display zone, and with `from` a calendar of real time (and the instant, when it named one). */
+export type Window = { zone: string; calendar?: Calendar; instant?: number };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/i;
@@ -46,5 +46,6 @@ export function readWindow(query: { from?: string; days?: number; tz?: string },
   if (firstDay < today - BEFORE_DAYS || firstDay > today + AHEAD_DAYS) {
     return [{ path: "from", message: "Expected a date from a year before to two years after today" }];
   }
-  return { zone, calendar: calendarOf(zone, firstDay, query.days ?? DEFAULT_WINDOW_DAYS, notBefore) };
+  const calendar = calendarOf(zone, firstDay, query.days ?? DEFAULT_WINDOW_DAYS, notBefore);
+  return notBefore === undefined ? { zone, calendar } : { zone, calendar, instant: notBefore };
 }

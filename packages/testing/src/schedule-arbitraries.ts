@@ -211,6 +211,7 @@ export const meetingArb = (n: number): fc.Arbitrary<MeetingOptions & { seed: str
       limit: fc.integer({ min: 1, max: 6 }),
       minAttendees: fc.oneof(fc.integer({ min: 0, max: n + 1 }), fc.double({ min: 0, max: n + 1, noNaN: true })),
       seed: fc.string({ maxLength: 8 }),
+      required: fc.subarray(Array.from({ length: n }, (_, i) => `p${i}@example.test`)),
     },
     { requiredKeys: ["minutes", "seed"] },
   );

@@ -399,7 +399,16 @@ export function referenceHeatmapDated(
 /** Options of the reference: a seed is required, so `random` is reproducible. */
 export type ReferenceMeetingOptions = MeetingOptions & { seed: string };
 
-type Candidate = { start: number; attendees: string[]; missing: string[]; if_needed: string[] };
+type Candidate = {
+  start: number;
+  attendees: string[];
+  missing: string[];
+  if_needed: string[];
+  /** Quarters of if-needed time the attendees would use. */
+  cost: number;
+  /** Whether a required member would be on if-needed time. */
+  requiredOnIfNeeded: boolean;
+};
 type Pick = Candidate & { preference: Preference };
 
 /** Whether every edge of a set (an index where it differs from the one before, the board's ends aside) is an hour mark. */
@@ -432,23 +441,31 @@ function suggest(
   const min = Math.min(n, Math.max(1, Math.ceil(options.minAttendees ?? n)));
   const hourly = k % 4 === 0 && members.every((m) => edgesOnHours(m.free, hour) && edgesOnHours(m.reach, hour));
   const all = (bits: readonly boolean[], s: number) => bits.slice(s, s + k).every(Boolean);
+  const required = new Set(options.required ?? []);
 
   const candidates: Candidate[] = [];
   for (const day of days) {
     for (let s = day.start; s + k <= day.end; s++) {
       if (hourly && !hour(s)) continue;
-      const candidate: Candidate = { start: s, attendees: [], missing: [], if_needed: [] };
+      const candidate: Candidate = { start: s, attendees: [], missing: [], if_needed: [], cost: 0, requiredOnIfNeeded: false };
       for (const m of members) {
         if (!all(m.reach, s)) candidate.missing.push(m.email);
         else {
           candidate.attendees.push(m.email);
-          if (!all(m.free, s)) candidate.if_needed.push(m.email);
+          const used = m.free.slice(s, s + k).filter((free) => !free).length;
+          candidate.cost += used;
+          if (used > 0) {
+            candidate.if_needed.push(m.email);
+            if (required.has(m.email)) candidate.requiredOnIfNeeded = true;
+          }
         }
       }
-      if (candidate.attendees.length >= min) candidates.push(candidate);
+      const requiredMissing = candidate.missing.some((email) => required.has(email));
+      if (candidate.attendees.length >= min && !requiredMissing) candidates.push(candidate);
     }
   }
-  const rank = (c: Candidate) => (n - c.attendees.length) * (n + 1) + c.if_needed.length;
+  // Best first: required members on their free time, most attendees, fewest if-needed quarters used.
+  const rank = (c: Candidate) => ((c.requiredOnIfNeeded ? 1 : 0) * (n + 1) + (n - c.attendees.length)) * (n * k + 1) + c.cost;
   const groups = [...new Set(candidates.map(rank))].sort((a, b) => a - b).map((r) => candidates.filter((c) => rank(c) === r));
 
   const preferences: Preference[] = options.preference
@@ -496,3 +513,47 @@ export function referenceSuggestDated(board: ReferenceBoard, options: ReferenceM
     return { ...placeOf(board, day, pick.start, pick.start + k), ...who(pick) };
   });
 }
+
+// -------------------------------------------------------------------------------------------- blockers
+
+/**
+ * Per member, the windows on the meeting's grid that do not fit but would if that member alone could come:
+ * most first, none with zero. The grid (on the hour or any quarter) is the group's as it is.
+ */
+function blockers(
+  members: readonly Tiers[],
+  days: readonly { start: number; end: number }[],
+  hour: (i: number) => boolean,
+  options: MeetingOptions,
+): { email: string; slots: number }[] {
+  const n = members.length;
+  const k = options.minutes / 15;
+  const min = Math.min(n, Math.max(1, Math.ceil(options.minAttendees ?? n)));
+  const required = new Set(options.required ?? []);
+  const hourly = k % 4 === 0 && members.every((m) => edgesOnHours(m.free, hour) && edgesOnHours(m.reach, hour));
+  const fits = (comes: readonly boolean[]) =>
+    comes.filter(Boolean).length >= min && members.every((m, i) => comes[i] || !required.has(m.email));
+  const counts = new Array<number>(n).fill(0);
+  for (const day of days) {
+    for (let s = day.start; s + k <= day.end; s++) {
+      if (hourly && !hour(s)) continue;
+      const comes = members.map((m) => m.reach.slice(s, s + k).every(Boolean));
+      if (fits(comes)) continue;
+      comes.forEach((came, p) => {
+        if (!came && fits(comes.map((c, i) => c || i === p))) counts[p]!++;
+      });
+    }
+  }
+  return counts
+    .map((slots, p) => ({ email: members[p]!.email, slots }))
+    .filter((b) => b.slots > 0)
+    .sort((a, b) => b.slots - a.slots);
+}
+
+/** Blockers in the weekday form. */
+export const referenceBlockersWeekly = (week: ReferenceWeek, options: MeetingOptions) =>
+  blockers(week, WEEK_DAYS, (i) => i % 4 === 0, options);
+
+/** Blockers on a calendar. */
+export const referenceBlockersDated = (board: ReferenceBoard, options: MeetingOptions) =>
+  blockers(board.members, board.calendar.days, (i) => board.wall[i]! % 60 === 0, options);
