@@ -153,7 +153,13 @@ const started: RunningService[] = [];
 try {
   const env = { ...SERVICE_RUNTIME_ENV, LOG_LEVEL: "error", ...(process.env.NODE_ENV ? { NODE_ENV: process.env.NODE_ENV } : {}) };
   const services = {
-    users: await startService(entry("users"), { ...env, DATABASE_URL: usersDb.url, CACHE_PREFIX: `hostile:${run}:` }),
+    // users publishes person.changed events under the worker's prefix, so both stay in this run's topology.
+    users: await startService(entry("users"), {
+      ...env,
+      DATABASE_URL: usersDb.url,
+      CACHE_PREFIX: `hostile:${run}:`,
+      QUEUE_PREFIX: queuePrefix,
+    }),
     worker: await startService(entry("worker"), { ...env, DATABASE_URL: workerDb.url, QUEUE_PREFIX: queuePrefix }),
   };
   started.push(services.users, services.worker);

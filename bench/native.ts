@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createTestDatabase, startService, type RunningService } from "@w2meet/testing";
+import { createTestDatabase, startService, uniquePrefix, type RunningService } from "@w2meet/testing";
 import { SERVICE_RUNTIME_ENV } from "../scripts/runtime-env.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -28,7 +28,13 @@ export async function startNativeSystem(run: string, extraEnv: Record<string, st
   try {
     const entry = (app: string) => join(ROOT, "apps", app, "src", "index.ts");
     const quiet = { ...SERVICE_RUNTIME_ENV, LOG_LEVEL: "warn", ...extraEnv };
-    const users = await startService(entry("users"), { ...quiet, DATABASE_URL: database.url, CACHE_PREFIX: `bench:${run}:` });
+    // Its events exchange under a test prefix, where nothing of a development run would read them.
+    const users = await startService(entry("users"), {
+      ...quiet,
+      DATABASE_URL: database.url,
+      CACHE_PREFIX: `bench:${run}:`,
+      QUEUE_PREFIX: uniquePrefix("bench"),
+    });
     started.push(users);
     const availability = await startService(entry("availability"), { ...quiet, USERS_URL: users.url });
     started.push(availability);

@@ -5,7 +5,7 @@
 // Set DOCS_SCREENSHOT=/tmp/docs.png to keep a picture of the page.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createTestDatabase, startService, type RunningService } from "@w2meet/testing";
+import { createTestDatabase, startService, uniquePrefix, type RunningService } from "@w2meet/testing";
 import { launchChromium, openConfined, type PageRecord } from "./browser.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -40,6 +40,8 @@ beforeAll(async () => {
   users = await startService(join(ROOT, "apps", "users", "src", "index.ts"), {
     DATABASE_URL: database.url,
     CACHE_PREFIX: `docs-ui-test:${crypto.randomUUID().slice(0, 8)}:`,
+    // Its person.changed events go to an exchange of the test's own, which nothing reads.
+    QUEUE_PREFIX: uniquePrefix("docs-ui"),
   });
   gateway = startGatewayStandIn(users.url);
 }, TIMEOUT_MS);

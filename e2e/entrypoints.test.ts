@@ -82,8 +82,8 @@ test("users and worker replicas started together against a server without their 
     expect(started.map((s) => (s.status === "fulfilled" ? "started" : String(s.reason)))).toEqual(apps.map(() => "started"));
     // Each database holds its own service's tables only, owned by the service's role.
     expect(tables).toEqual({
-      users: ["cache_invalidations", "email_verifications", "schema_migrations", "user_dates", "users"],
-      worker: ["outbox", "schema_migrations", "task_mails", "tasks", "verification_mails"],
+      users: ["cache_invalidations", "email_verifications", "schema_migrations", "user_dates", "users", "users_outbox"],
+      worker: ["outbox", "person_rechecks", "schema_migrations", "task_mails", "tasks", "verification_mails"],
     });
   }
 }, 120_000);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createTestDatabase, startService, waitFor, type RunningService } from "@w2meet/testing";
+import { createTestDatabase, startService, uniquePrefix, waitFor, type RunningService } from "@w2meet/testing";
 
 // The whole path of a suggestion, as real processes: suggestions → availability → users → Postgres/Redis.
 const entry = (app: string) => new URL(`../apps/${app}/src/index.ts`, import.meta.url).pathname;
@@ -15,6 +15,8 @@ beforeAll(async () => {
     DATABASE_URL: database.url,
     REDIS_URL: "redis://127.0.0.1:6379",
     CACHE_PREFIX: `flow-${crypto.randomUUID()}:`,
+    // Its person.changed events go to an exchange of the test's own, which nothing reads.
+    QUEUE_PREFIX: uniquePrefix("flow"),
     LOG_LEVEL: "info",
   });
   availability = await startService(entry("availability"), { USERS_URL: users.url, LOG_LEVEL: "info" });

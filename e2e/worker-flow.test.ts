@@ -1,115 +1,34 @@
 import type { Task } from "@w2meet/contracts";
-import {
-  startService,
-  waitFor,
-  type RunningService,
-  bodyOf,
-  attendeesOf,
-  eventsOf,
-  methodOf,
-  startMailCatcher,
-  type MailCatcher,
-  openRabbit,
-  freePort,
-  TEST_AMQP_URL,
-  uniquePrefix,
-  type Rabbit,
-} from "@w2meet/testing";
+import { bodyOf, attendeesOf, eventsOf, methodOf, waitFor, type MailCatcher, type RunningService } from "@w2meet/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { retryDelays } from "../apps/worker/src/config.ts";
-import { queueNames } from "../apps/worker/src/queue/topology.ts";
-import { createWorkerDatabase, type WorkerDatabase } from "../apps/worker/test/database.ts";
-import { startWorkerProcess, type WorkerProcess } from "../apps/worker/test/worker-process.ts";
+import type { WorkerProcess } from "../apps/worker/test/worker-process.ts";
+import { startSystem, type System } from "./system.ts";
 
-// The whole system but the gateway, as real processes: worker → suggestions → availability → users, and
-// users → worker for the codes that prove addresses. The organizer logs in with a password; every attendee
-// proves their address with the code the worker mails.
-const entry = (app: string) => new URL(`../apps/${app}/src/index.ts`, import.meta.url).pathname;
+// The whole system but the gateway, as real processes (see system.ts). The organizer logs in with a
+// password; every attendee proves their address with the code the worker mails.
 const FLOW_TEST_MS = 30_000;
-const prefix = uniquePrefix("e2e");
-const PASSWORD = "analytical engine";
 
-let db: WorkerDatabase;
+let system: System;
 let catcher: MailCatcher;
-let rabbit: Rabbit;
 let users: RunningService;
-let availability: RunningService;
 let suggestions: RunningService;
 let worker: WorkerProcess;
-let keyFolder: string;
 let organizer: Record<string, string>;
 
 beforeAll(async () => {
-  db = await createWorkerDatabase();
-  catcher = await startMailCatcher();
-  rabbit = await openRabbit();
-  keyFolder = await mkdtemp(join(tmpdir(), "w2meet-flow-"));
-  // Users and worker call each other, so each is given the other's port before either starts.
-  const ports = { users: freePort(), worker: freePort() };
-  const usersUrl = `http://127.0.0.1:${ports.users}`;
-  // Users and worker share one database, as they do by default; each owns its own tables.
-  users = await startService(
-    entry("users"),
-    {
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-      CACHE_PREFIX: `${prefix}:`,
-      JWT_KEY_FILE: join(keyFolder, "jwt-signing-key.json"),
-      WORKER_URL: `http://127.0.0.1:${ports.worker}`,
-    },
-    ports.users,
-  );
-  availability = await startService(entry("availability"), { USERS_URL: users.url });
-  suggestions = await startService(entry("suggestions"), { AVAILABILITY_URL: availability.url, LOG_LEVEL: "info" });
-  worker = await startWorkerProcess(
-    {
-      DATABASE_URL: db.url,
-      AMQP_URL: TEST_AMQP_URL,
-      QUEUE_PREFIX: prefix,
-      SUGGESTIONS_URL: suggestions.url,
-      USERS_URL: usersUrl,
-      JWKS_URL: `${usersUrl}/auth/jwks.json`,
-      SMTP_URL: catcher.url,
-      MAIL_FROM: "W2Meet <invites@w2meet.example>",
-    },
-    ports.worker,
-  );
+  system = await startSystem("e2e");
+  ({ catcher, suggestions, worker } = system);
+  users = system.users();
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([worker?.stop(), suggestions?.stop(), availability?.stop(), users?.stop()]);
-  await rabbit.removeTopology(queueNames(prefix), retryDelays({ RETRY_BASE_MS: 100, MAX_ATTEMPTS: 5 }));
-  await rabbit.close();
-  await catcher.close();
-  await db.drop();
-  await rm(keyFolder, { recursive: true, force: true });
+  await system?.stop();
 });
 
-const post = (path: string, body: unknown) =>
-  fetch(`${users.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-
-/** Registers a person with a password; unless told otherwise, proves the address with the mailed code. */
-async function register(email: string, availabilities: Record<string, number[]>, { verified = true } = {}) {
-  const response = await post("/users", { email, name: email.split("@")[0], availabilities, preference: "first", password: PASSWORD });
-  expect(response.status).toBe(201);
-  if (!verified) return;
-  const address = email.toLowerCase();
-  expect((await post("/auth/verify-email", { email })).status).toBe(202);
-  const mail = await waitFor(() => catcher.mailsTo(address).find((m) => m.subject === "Your W2Meet verification code"), {
-    what: `the code mailed to ${address}`,
-  });
-  const code = String(mail.text).match(/code is (\d{6})/)![1];
-  expect(await (await post("/auth/verify-email/confirm", { email, code })).json()).toMatchObject({ email_verified: true });
-}
-
-/** The Authorization header of a registered person, from POST /auth/token. */
-async function loggedIn(email: string) {
-  const token = (await (await post("/auth/token", { email, password: PASSWORD })).json()) as { access_token: string };
-  return { authorization: `Bearer ${token.access_token}` };
-}
+const post = (path: string, body: unknown) => system.post(path, body);
+const register = (email: string, availabilities: Record<string, number[]>, options?: { verified?: boolean }) =>
+  system.register(email, availabilities, options);
+const loggedIn = (email: string) => system.loggedIn(email);
 
 /** The first instant after `after` on UTC weekday `weekday` (Sunday 0) at `hour`:00 UTC. */
 function firstAfter(after: Date, weekday: number, hour: number): Date {
