@@ -15,9 +15,8 @@ alter table tasks
   add column changed_at    timestamptz,
   add column mails_owed    boolean not null default false;
 
--- A person's booked meetings, found when they change.
-create index tasks_booked_users on tasks using gin (users) where status in ('done', 'rebooked');
-create index tasks_mails_owed on tasks (id) where mails_owed;
+-- A person's tasks, found when they change.
+create index tasks_users on tasks using gin (users);
 
 -- One invitation per recipient per sequence: an update or a cancellation is a mail of its own.
 alter table task_mails

@@ -70,7 +70,7 @@ async function decide(deps: RecheckDeps, task: BookedTask, person: string, caseI
 
 /**
  * Re-checks one booking after `person` changed, under the task's advisory lock (taken without waiting:
- * busy when another worker holds it). Mails still owed for the current sequence (a crash after the last
+ * busy when another worker holds it, or while the task is still being booked). Mails still owed for the current sequence (a crash after the last
  * change was stored) go first. A past, cancelled or unbooked task is left alone; a booking whose time
  * still fits is left alone, with no mail. Otherwise the task is moved to the first slot of its window
  * still ahead (rebooked) or, with none, cancelled: the new state, its invitation (same UID, next
@@ -83,6 +83,9 @@ export async function followBooking(deps: RecheckDeps, taskId: string, person: s
     if (!lock!.locked) return "busy";
     try {
       const [task] = await readTask(db, taskId);
+      // Being booked, on an answer that may predate the change (a first attempt under way, or a suggestion
+      // stored and its mails waiting for a retry): look again once it is booked. Not yet asked: it will ask anew.
+      if (task?.status === "running" || (task?.status === "queued" && task.suggestion)) return "busy";
       if (!task || !["done", "rebooked", "cancelled"].includes(task.status)) return "skipped";
       if (task.mails_owed) await mailOwed(db, deps, task, log);
       if (task.status === "cancelled" || task.starts_at.getTime() <= Date.now()) return "unchanged";

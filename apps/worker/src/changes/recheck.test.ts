@@ -182,6 +182,20 @@ describe("a person.changed event", () => {
     await waitFor(() => trio.every((email) => mailsAbout(email, "Updated: Held").length === 1), { what: "one update each" });
   });
 
+  test("waits for a task still being booked on an earlier answer, then re-checks it", async () => {
+    const task = await booked("Pending");
+    availability([MOVED], MOVED);
+    // As if its mails were still waiting for a retry: the booking is decided, the task not yet done.
+    await setup.db.sql`update tasks set status = 'queued' where id = ${task.task_id}`;
+    version += 1;
+    const event = { email: "alan@example.com", version: String(version), changed_at: new Date().toISOString() };
+    await rabbit.publish(worker.names.eventsExchange, "person.changed", Buffer.from(JSON.stringify(event)));
+    await waitFor(() => worker.logs().find((line) => line.version === event.version && line.outcome === "busy"));
+    expect((await worker.task(task.task_id)).sequence).toBe(0);
+    await setup.db.sql`update tasks set status = 'done' where id = ${task.task_id}`;
+    await worker.waitForStatus(task.task_id, "rebooked");
+  });
+
   test("retries while the suggestions service fails, then re-checks the booking", async () => {
     const task = await booked("Patient");
     setup.stub.answerWith(() => ({ status: 503, body: { status: 503, detail: "down on purpose" } }));

@@ -9,13 +9,14 @@ import { followBooking, type FollowResult } from "./follow.ts";
 export type RecheckDeps = { sql: Sql; suggestions: ServiceClient; mailer: Mailer; maxAttempts: number };
 
 /**
- * The tasks a change of `email` may concern: their booked meetings still to come, and any task that still
- * owes the mails of its last change (a crash came between storing it and mailing).
+ * The tasks a change of `email` may concern: their booked meetings still to come, the tasks being booked
+ * right now (their answer may predate the change), and any task that still owes the mails of its last
+ * change (a crash came between storing it and mailing).
  */
 const tasksOf = (sql: Sql, email: string) => sql<{ id: string }[]>`
-  select id from tasks where users @> array[${email}]::text[] and status in ('done', 'rebooked') and starts_at > now()
-  union
-  select id from tasks where mails_owed and users @> array[${email}]::text[]
+  select id from tasks
+  where users @> array[${email}]::text[]
+    and (status in ('done', 'rebooked') and starts_at > now() or status in ('queued', 'running') or mails_owed)
   order by id`;
 
 /** Counts a failed attempt at this change; answers how many there have been. */
