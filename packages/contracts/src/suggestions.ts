@@ -21,7 +21,6 @@ export const MAX_ASSUME_LENGTH = 4000;
 export const MeetingRulesQuery = Type.Object({
   required: Type.Optional(
     Type.String({
-      maxLength: 26_000,
       description:
         "Comma-separated emails who must all attend every slot; they join the group if `users` does not name them. " +
         "`min_attendees` counts everyone",
@@ -30,7 +29,6 @@ export const MeetingRulesQuery = Type.Object({
   ),
   without: Type.Optional(
     Type.String({
-      maxLength: 26_000,
       description: "What-if: comma-separated members of the group left out, as if not asked (at least 2 must remain)",
     }),
   ),
@@ -45,7 +43,6 @@ export const MeetingRulesQuery = Type.Object({
   ),
   if_needed: Type.Optional(
     Type.String({
-      maxLength: 26_000,
       description: "Whose if-needed hours count: comma-separated members, or `none`. Absent: everyone's (ranked after free time)",
     }),
   ),

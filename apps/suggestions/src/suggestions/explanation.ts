@@ -10,7 +10,11 @@ function applying(request: SuggestionRequest) {
   return {
     shorter: (minutes: number) => ({ duration: String(minutes) }),
     fewer: (min: number) => ({ min_attendees: String(min) }),
-    drop: (email: string) => ({ without: list([...request.without, email]) }),
+    // Leaving someone out of a group whose min_attendees was everyone: everyone of those left.
+    drop: (email: string) => ({
+      without: list([...request.without, email]),
+      ...(request.minAttendees !== undefined && { min_attendees: String(request.users.length - 1) }),
+    }),
     ifNeeded: (email: string) => ({ if_needed: list([...(request.ifNeededOf ?? []), email]) }),
     assume: (entry: string) => ({ assume: list([...request.assume.map(writeAssumption), entry]) }),
     days: (days: number) => ({ days: String(days) }),
