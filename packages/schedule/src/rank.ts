@@ -12,7 +12,7 @@ export type WindowKey = number;
  * Starts of every `duration`-quarter window within one day of the board where `bits` are all set; with
  * `hourly`, only those on the hour.
  */
-function windowStarts(board: Board, bits: Bits, duration: number, hourly = false): Bits {
+export function windowStarts(board: Board, bits: Bits, duration: number, hourly = false): Bits {
   const starts = runStarts(bits, duration);
   if (hourly) for (let w = 0; w < starts.length; w++) starts[w]! &= board.hours[w]!;
   // A window from the last duration - 1 quarters of a day would run into the next one.

@@ -3,10 +3,10 @@
  * functions would count it with the change applied (same grid, same rules), at most five of each kind.
  */
 import { MIN_GROUP } from "@w2meet/contracts";
-import { type Bits, hasBit } from "./bits.ts";
+import { andAll, type Bits, forEachBit, hasBit } from "./bits.ts";
 import type { BoardExplanation, Group, MemberChange } from "./explain.ts";
-import { type Count, countWindows, hourlyOf, reachOf, runLengths, type Tally, tally } from "./fit.ts";
-import { firstOffHour, onTheHour } from "./rank.ts";
+import { type Count, countWindows, hourlyOf, runLengths, type Tally } from "./fit.ts";
+import { firstOffHour, onTheHour, windowStarts } from "./rank.ts";
 
 /** At most this many changes of each kind are offered, the smallest first. */
 const RELAXATIONS_PER_KIND = 5;
@@ -202,15 +202,41 @@ function widened(bits: Bits, start: number, end: number): Bits {
  */
 export function longerWindows(group: Group, days: number): { days: number; count: Count }[] {
   const { board, members, rules } = group;
-  const reach = reachOf(board, members);
-  const t = tally(reach, rules);
   const q = rules.quarters;
   // Meetings start on the hour while everyone's time up to the window's end is on the hour.
   const offHour = firstOffHour(
     board,
     members.flatMap((m) => [m.free, m.reach]),
   );
-  const fits = (i: number) => t.requiredIn[i] === t.requiredCount && t.attendees[i]! >= rules.min;
+  let fits: (i: number) => boolean;
+  if (rules.min >= members.length) {
+    // Everyone must come: the windows are where everyone's time runs long enough, in whole words.
+    const starts = windowStarts(
+      board,
+      andAll(
+        members.map((m) => m.reach),
+        board.length,
+      ),
+      q,
+    );
+    fits = (i) => hasBit(starts, i);
+  } else {
+    const attendees = new Uint16Array(board.length);
+    const requiredIn = new Uint16Array(board.length);
+    members.forEach((member, p) => {
+      const must = rules.required[p] === true;
+      forEachBit(
+        windowStarts(board, member.reach, q),
+        (i) => {
+          attendees[i]!++;
+          if (must) requiredIn[i]!++;
+        },
+        board.length,
+      );
+    });
+    const requiredCount = rules.required.filter(Boolean).length;
+    fits = (i) => requiredIn[i] === requiredCount && attendees[i]! >= rules.min;
+  }
   const out: { days: number; count: Count }[] = [];
   let before = 0;
   for (let k = days + 1; k <= board.days.length && out.length < RELAXATIONS_PER_KIND; k++) {
