@@ -10,7 +10,7 @@ const errors = (share: number, requests: number) => `${Math.round(share * reques
 
 /** The benchmark's verdicts against the contract's budgets (k6/budgets.json); a smoke run only reports whether its scripts ran clean. */
 export function benchmarkRows(
-  runs: { cacheHit?: K6Run; suggestions?: K6Run; common?: K6Run; token?: K6Run },
+  runs: { cacheHit?: K6Run; suggestions?: K6Run; common?: K6Run; explain?: K6Run; token?: K6Run },
   memory: Record<string, number>,
   smoke: boolean,
 ): Row[] {
@@ -64,6 +64,28 @@ export function benchmarkRows(
     });
   }
 
+  const explain = runs.explain?.summary?.results;
+  if (runs.explain) {
+    const ok =
+      explain &&
+      explain.latency.p95_ms <= budgets.explain_100.p95_ms &&
+      explain.error_rate === 0 &&
+      explain.rate >= explain.target_rate * 0.95;
+    const cpu = (name: string) => cpuPerRequest(runs.explain!, name, explain?.requests);
+    rows.push({
+      scenario:
+        `explanation for ${explain?.group_size ?? 100} users ${explain?.days ? `over ${explain.days} days` : "in the weekday form"} at ${rate(explain?.target_rate ?? 0)}, ` +
+        `${Math.round((explain?.infeasible_share ?? 0) * 100)} % with nothing fitting`,
+      budget: `p95 ≤ ${budgets.explain_100.p95_ms} ms at ${rate(budgets.explain_100.rate)}, 0 errors`,
+      measured: explain
+        ? `p95 ${ms(explain.latency.p95_ms)}, p99 ${ms(explain.latency.p99_ms)} (fitting p95 ${ms(explain.feasible.p95_ms)}, ` +
+          `none fitting p95 ${ms(explain.infeasible.p95_ms)}); ${errors(explain.error_rate, explain.requests)}; ${rate(explain.rate)} sent; ` +
+          `CPU ms/req suggestions ${cpu("suggestions")}, availability ${cpu("availability")}, users ${cpu("users")}`
+        : "no summary",
+      verdict: verdict(runs.explain, Boolean(ok)),
+    });
+  }
+
   const token = runs.token?.summary?.results;
   if (runs.token) {
     const ok = token?.within_budget && token.with_token.error_rate === 0 && token.without_token.error_rate === 0;
@@ -90,12 +112,15 @@ export function benchmarkRows(
   return rows;
 }
 
+/** The CPU milliseconds process `name` spent per request of a k6 run. */
+const cpuPerRequest = (run: K6Run, name: string, requests: number | undefined) =>
+  `${(((run.usage[name]?.cpu_seconds ?? 0) * 1000) / (requests || 1)).toFixed(3)}`;
+
 /** The profile of a suggestion: each hop alone at the same rate, its latency and the CPU each process spent per request. */
 export function profileRows(hops: K6Run[]): string[][] {
   return hops.map((run) => {
     const results = run.summary?.results;
-    const requests = results?.requests || 1;
-    const cpu = (name: string) => `${(((run.usage[name]?.cpu_seconds ?? 0) * 1000) / requests).toFixed(3)}`;
+    const cpu = (name: string) => cpuPerRequest(run, name, results?.requests);
     return [
       results?.hop ?? run.script,
       rate(results?.rate ?? 0),

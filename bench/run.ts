@@ -5,7 +5,7 @@
 // writes bench/results/*.json and prints the table against the budgets. Exits 1 when a budget is missed.
 // Then the worker: tasks POSTed at a steady rate (a Bun generator, bench/load.ts) to one and to two worker
 // processes, every accepted task counted in Postgres afterwards, and a smaller run that mails invitations.
-// Flags: --smoke, --profile / --no-profile (per-hop runs), --only=suggestions,common-100,worker, --users=200,
+// Flags: --smoke, --profile / --no-profile (per-hop runs), --only=suggestions,common-100,explain-100,worker, --users=200,
 // --worker-rate=300 --worker-seconds=30 (the worker's offered load),
 // --cpu-prof (Markdown CPU profiles of the services), --bun-options=--smol (flags for the services),
 // --seed-only=<users API base URL> (seed the benchmark users elsewhere, e.g. through the gateway, and exit).
@@ -29,7 +29,7 @@ const { values: flags } = parseArgs({
     "cpu-prof": { type: "boolean", default: false },
     // Extra Bun flags for the services, e.g. --bun-options=--smol to compare memory.
     "bun-options": { type: "string", default: "" },
-    // Runs only these scenarios: any of cache-hit, suggestions, common-100, token, worker (or worker-1, worker-2, worker-mail).
+    // Runs only these scenarios: any of cache-hit, suggestions, common-100, explain-100, token, worker (or worker-1, worker-2, worker-mail).
     only: { type: "string" },
     "worker-rate": { type: "string", default: "300" },
     "worker-seconds": { type: "string", default: "30" },
@@ -85,6 +85,9 @@ try {
   const commonRun = wanted("common-100")
     ? await k6Run("common-100.js", "common-100", { BASE_URL: system.availability.url, USERS_URL: system.users.url })
     : undefined;
+  const explainRun = wanted("explain-100")
+    ? await k6Run("explain-100.js", "explain-100", { BASE_URL: system.suggestions.url, USERS_URL: system.users.url })
+    : undefined;
   const token = wanted("token")
     ? await k6Run("token.js", "token", { BASE_URL: system.users.url, TOKEN: await benchToken(system.users.url, prefix) })
     : undefined;
@@ -121,14 +124,14 @@ try {
     }
   }
 
-  const all = [cacheHit, suggestions, commonRun, token, ...hops].filter((r): r is K6Run => r !== undefined);
+  const all = [cacheHit, suggestions, commonRun, explainRun, token, ...hops].filter((r): r is K6Run => r !== undefined);
   const usages = [...all.map((r) => r.usage), ...workerResults.map((r) => r.usage)];
   const memory = Object.fromEntries(
     Object.keys(watch).map((name) => [name, Math.max(...usages.map((usage) => usage[name]?.max_rss_mb ?? 0))]),
   );
   if (workerResults.length) memory.worker = Math.max(...workerResults.flatMap((r) => r.worker_rss_mb));
   // The memory row stays last, under every scenario that loaded the services.
-  const serviceRows = benchmarkRows({ cacheHit, suggestions, common: commonRun, token }, memory, smoke);
+  const serviceRows = benchmarkRows({ cacheHit, suggestions, common: commonRun, explain: explainRun, token }, memory, smoke);
   const rows = [...serviceRows.slice(0, -1), ...workerRows(workerResults, smoke), serviceRows.at(-1)!];
   const table = markdownTable(
     ["scenario", "budget", "measured", "verdict"],
