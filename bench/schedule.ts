@@ -8,6 +8,8 @@ import {
   commonDated,
   commonWeekly,
   DAYS,
+  explainDated,
+  explainWeekly,
   heatmapWeekly,
   localDay,
   type PersonInput,
@@ -44,6 +46,7 @@ const seedWeek = { monday: [9, 10, 11], tuesday: [14] } as unknown as Week;
 const pair = [person(0, seedWeek), person(1, seedWeek)];
 const zonedPair = [person(0, seedWeek, "Europe/Berlin"), person(1, seedWeek, "America/New_York")];
 const month = calendarOf("UTC", localDay("UTC", now), 28);
+const week = calendarOf("UTC", localDay("UTC", now), 7);
 
 summary(() => {
   bench("commonWeekly of 100 people in UTC", () => do_not_optimize(commonWeekly(utc100, "UTC", now)));
@@ -57,6 +60,12 @@ summary(() => {
   );
   bench("suggestDated 2 people in Berlin and New York over 28 days", () =>
     do_not_optimize(suggestDated(zonedPair, month, { minutes: 60, preference: "first", limit: 1 })),
+  );
+  bench("explainWeekly 100 people in 20 zones, nothing fits (every relaxation)", () =>
+    do_not_optimize(explainWeekly(zoned100, "UTC", now, { minutes: 180 })),
+  );
+  bench("explainDated 100 people in 20 zones over 7 days, nothing fits (wider window to 28)", () =>
+    do_not_optimize(explainDated(zoned100, week, { minutes: 180 }, 28)),
   );
   bench("suggestWeekly 100 people, minAttendees 50, limit 5", () =>
     do_not_optimize(suggestWeekly(crowd, "UTC", now, { minutes: 120, preference: "first", minAttendees: 50, limit: 5 })),
