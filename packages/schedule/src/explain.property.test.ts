@@ -181,6 +181,7 @@ describe("explanations against brute force", () => {
           const suggest: Suggest = (o, group = people) => suggestDated(group, calendar, o);
           const windows = suggest({ ...options, preference: "first", limit: ALL });
           expect(explanation.slots).toBe(windows.length);
+          for (const window of windows) for (const email of options.required ?? []) expect(window.attendees).toContain(email);
           const board = referenceBoard(counted(people, ifNeededOf), referenceCalendar({ from, days, tz: zone }));
           expect(explanation.blockers).toEqual(referenceBlockersDated(board, options));
           if (explanation.feasible) return;

@@ -197,6 +197,32 @@ describe("suggestions, by hand", () => {
     ]);
   });
 
+  test("fewer quarter hours of if-needed time beat fewer people using it", () => {
+    const people = [
+      someone("a@x.test", "UTC", { monday: [9], tuesday: ["09:15-10:00"] }, { if_needed: { tuesday: ["09:00-09:15"] } }),
+      someone("b@x.test", "UTC", { tuesday: ["09:00-09:45"] }, { if_needed: { monday: [9], tuesday: ["09:45-10:00"] } }),
+    ];
+    // Tuesday: both on if-needed time, 15 minutes each; Monday: b alone, for the whole hour.
+    const answer = bothWeekly(people, { minutes: 60, limit: 2 });
+    expect(answer.map((s) => [s.day, s.if_needed])).toEqual([
+      ["tuesday", ["a@x.test", "b@x.test"]],
+      ["monday", ["b@x.test"]],
+    ]);
+  });
+
+  test("required people on their free time beat more attendees, and never miss a slot", () => {
+    const people = [
+      someone("boss@x.test", "UTC", { tuesday: [9] }, { if_needed: { monday: [9] } }),
+      someone("a@x.test", "UTC", { monday: [9], tuesday: [9] }),
+      someone("b@x.test", "UTC", { monday: [9], wednesday: [9] }),
+    ];
+    const answer = bothWeekly(people, { minutes: 60, limit: 5, minAttendees: 2, required: ["boss@x.test"] });
+    expect(answer.map((s) => [s.day, s.attendees.length])).toEqual([
+      ["tuesday", 2],
+      ["monday", 3],
+    ]);
+  });
+
   test("fewer people missing beats fewer on if-needed time", () => {
     const people = [
       someone("a@x.test", "UTC", { monday: [9] }, { if_needed: { monday: [12] } }),
