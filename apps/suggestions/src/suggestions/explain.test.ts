@@ -14,6 +14,7 @@ const people = [
   person("cy@example.com", { monday: [14, 15], tuesday: [9, 10] }, "first", { if_needed: { monday: [9, 10] } }),
   person("dee@example.com", { monday: ["10:30-12:00"], tuesday: [9, 10] }),
   person("eve@example.com", { wednesday: [9] }),
+  person("fay@example.com", { monday: ["09:15-12:00"] }),
 ];
 
 let availability: FakeAvailability;
@@ -183,6 +184,11 @@ describe("GET /suggestions/explain", () => {
       [60, 8],
     ]);
     await applyEach(group, body.relaxations);
+  });
+
+  test("a shorter meeting a quarter hour short of the one asked", async () => {
+    const { body } = await explain("users=ada@example.com,fay@example.com&duration=180");
+    expect(body.relaxations.shorter[0]).toMatchObject({ duration: 165, slots: 1, first: { day: "monday", slot: [9.25, 12] } });
   });
 
   test("a dated window offers more days from the same start", async () => {
