@@ -1,6 +1,8 @@
 // `bun run test`: makes sure Postgres, Redis and RabbitMQ are reachable (starting them with Docker
-// Compose when they are not and Docker is there), type-checks, then runs every test.
+// Compose when they are not and Docker is there), and the pinned Helm is installed for the chart checks
+// (building it with Go when it is not), type-checks, then runs every test.
 import { $ } from "bun";
+import { goAvailable, HELM_MISSING, pinnedHelm } from "./helm.ts";
 import { amqpAnswers, SERVERS, reachable } from "./servers.ts";
 
 const env: Record<string, string> = {};
@@ -41,6 +43,17 @@ if (!(await amqpAnswers(amqpUrl))) {
 // The services the tests start create their roles and databases through the test run's own Postgres.
 const databaseUrl = env.DATABASE_URL ?? process.env.DATABASE_URL;
 if (databaseUrl && process.env.DATABASE_ADMIN_URL === undefined) env.DATABASE_ADMIN_URL = databaseUrl;
+
+// `bun test` runs the files whose paths contain one of its path arguments, or all of them when there is none.
+const CHART_CHECKS = "e2e/helm";
+const paths = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
+const runsChartChecks =
+  paths.length === 0 || paths.some((path) => CHART_CHECKS.includes(path.replace(/^\.\//, "")) || path.includes(CHART_CHECKS));
+// Without Helm the chart checks fail and say why (never skipped): the runner says it first, and goes on.
+if (runsChartChecks && pinnedHelm() === undefined) {
+  if (!goAvailable()) console.error(HELM_MISSING);
+  else if ((await $`bash scripts/install-helm.sh`.nothrow()).exitCode !== 0) console.error(`Building Helm failed. ${HELM_MISSING}`);
+}
 
 const typecheck = await $`bun run typecheck`.nothrow();
 if (typecheck.exitCode !== 0) process.exit(typecheck.exitCode);
