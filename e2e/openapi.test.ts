@@ -1,52 +1,9 @@
 // Every service's OpenAPI document says what the service does: problem+json errors, JSON-only bodies that
 // may be refused with 413, the 204 and text/calendar answers, and servers that work natively and behind
 // the gateway. The apps are built in process; making the document touches none of their clients.
-import { afterAll, describe, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createLogger } from "@w2meet/kit";
-import { buildAvailabilityApp } from "../apps/availability/src/app.ts";
-import { loadAvailabilityConfig } from "../apps/availability/src/config.ts";
-import { buildSuggestionsApp } from "../apps/suggestions/src/app.ts";
-import { loadSuggestionsConfig } from "../apps/suggestions/src/config.ts";
-import { buildUsersApp } from "../apps/users/src/app.ts";
-import { tokenIssuerOf } from "../apps/users/src/clients.ts";
-import { loadUsersConfig } from "../apps/users/src/config.ts";
-import { buildWorkerApp } from "../apps/worker/src/app.ts";
-import { loadWorkerConfig } from "../apps/worker/src/config.ts";
+import { describe, expect, test } from "bun:test";
+import { type Document, documentOf, serviceApps as apps } from "./in-process-apps.ts";
 
-const logger = createLogger({ service: "openapi-test", level: "error" });
-const unused = {} as never;
-// The users app verifies tokens with its own keys, so it needs real ones (a development key in a folder of its own).
-const keyFolder = join(tmpdir(), `w2meet-openapi-${crypto.randomUUID()}`);
-afterAll(() => rmSync(keyFolder, { recursive: true, force: true }));
-const usersConfig = loadUsersConfig({ JWT_KEY_FILE: join(keyFolder, "key.json") });
-const usersClients = {
-  sql: unused,
-  inTime: unused,
-  redis: unused,
-  cache: unused,
-  ledger: unused,
-  throttle: unused,
-  worker: unused,
-  broker: unused,
-  logger,
-};
-const apps = {
-  users: buildUsersApp(usersConfig, { ...usersClients, tokens: tokenIssuerOf(usersConfig, logger) }),
-  availability: buildAvailabilityApp(loadAvailabilityConfig({}), { users: unused, logger }),
-  suggestions: buildSuggestionsApp(loadSuggestionsConfig({}), { availability: unused, logger }),
-  worker: buildWorkerApp(loadWorkerConfig({}), { sql: unused, broker: unused, mailer: unused, users: unused, logger }),
-};
-
-type Response = { description: string; content?: Record<string, { schema: unknown }> };
-type Operation = { requestBody?: { content: Record<string, unknown> }; responses: Record<string, Response> };
-type Servers = { url: string }[];
-type Document = { servers: Servers; paths: Record<string, Record<string, Operation> & { servers?: Servers }> };
-
-const documentOf = async (app: (typeof apps)[keyof typeof apps], headers: Record<string, string> = {}) =>
-  (await (await app.handle(new Request("http://localhost/docs/json", { headers }))).json()) as Document;
 const operationsOf = (document: Document) =>
   Object.entries(document.paths).flatMap(([path, { servers: _, ...item }]) =>
     Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
