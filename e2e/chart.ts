@@ -114,12 +114,6 @@ export function selects(selector: Selector | Record<string, string>, labels: Rec
 export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job"];
 export const workloadsOf = (objects: KubeObject[]) => ofKind(objects, ...WORKLOAD_KINDS);
 
-/** The app of apps/ a container runs, from its image (<registry>/<repository>/<app>:<tag>), if it runs a W2Meet image. */
-export const appOfImage = (image: string, apps: string[]) => {
-  const app = /([^/:@]+)(?::[^/]*)?(?:@.*)?$/.exec(image)?.[1];
-  return app && apps.includes(app) ? app : undefined;
-};
-
 /** A container of a pod template. */
 export type Container = {
   name: string;
