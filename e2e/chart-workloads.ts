@@ -6,7 +6,7 @@ import { type Container, containersOf, type KubeObject, NAMESPACE, ofKind, selec
 export type AppWorkload = { app: string; workload: KubeObject; container: Container };
 
 /** The app a W2Meet image runs: <registry>/<repository>/<app>:<tag>, the app one of apps/. */
-export const appOfImage = (image: string, apps: string[]) => {
+const appOfImage = (image: string, apps: string[]) => {
   const app = /([^/:@]+)(?::[^/@]*)?(?:@.*)?$/.exec(image)?.[1];
   return app && apps.includes(app) ? app : undefined;
 };
@@ -69,7 +69,7 @@ export const selectedWorkloads = (objects: KubeObject[], selector: Parameters<ty
  * The Service a host name names from inside the release's namespace: `name`, `name.namespace`,
  * `name.namespace.svc` or `name.namespace.svc.cluster.local`; undefined for anything else.
  */
-export function serviceOfHost(objects: KubeObject[], host: string): KubeObject | undefined {
+function serviceOfHost(objects: KubeObject[], host: string): KubeObject | undefined {
   const [name, namespace, ...rest] = host.split(".");
   if (namespace !== undefined && namespace !== NAMESPACE) return undefined;
   if (rest.length && !["svc", "svc.cluster.local"].includes(rest.join("."))) return undefined;

@@ -8,7 +8,7 @@ import { ROOT } from "./project.ts";
 
 /** The chart's folder, relative to the repository (README's folder table names it). */
 export const CHART = "deploy/helm/w2meet";
-export const RELEASE = "w2meet";
+const RELEASE = "w2meet";
 export const NAMESPACE = "w2meet";
 /** The Kubernetes version the chart is linted and rendered for: the one whose API schemas kubernetes-models 5 carries. */
 export const KUBE_VERSION = "v1.36.0";
@@ -44,14 +44,14 @@ export function helm(args: string[]): { exitCode: number; output: string } {
 }
 
 /** `helm template` of the chart with these arguments: the manifests as text, or the error Helm gave. */
-export function template(args: readonly string[]): string {
+function template(args: readonly string[]): string {
   const rendered = helm(["template", RELEASE, CHART, "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION, ...args]);
   if (rendered.exitCode !== 0) throw new Error(`helm template ${args.join(" ")} failed:\n${rendered.output}`);
   return rendered.output;
 }
 
 /** Reads `helm template` output: every non-empty document, with the template it came from. */
-export function objectsOf(manifests: string): KubeObject[] {
+function objectsOf(manifests: string): KubeObject[] {
   let source = "(unknown template)";
   return manifests.split(/^---\s*$/m).flatMap((text) => {
     // A template that emits several documents names its source before the first only.
@@ -111,7 +111,7 @@ export function selects(selector: Selector | Record<string, string>, labels: Rec
 }
 
 /** Objects that run pods, each with its pod template. */
-export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job"];
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job"];
 export const workloadsOf = (objects: KubeObject[]) => ofKind(objects, ...WORKLOAD_KINDS);
 
 /** A container of a pod template. */
