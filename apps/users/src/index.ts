@@ -1,5 +1,5 @@
 import { createLogger, runService } from "@w2meet/kit";
-import { prepareDatabase } from "@w2meet/kit/postgres";
+import { checkMigrated, prepareDatabase } from "@w2meet/kit/migrations";
 import { buildUsersApp } from "./app.ts";
 import { createUsersClients } from "./clients.ts";
 import { loadUsersConfig } from "./config.ts";
@@ -9,12 +9,11 @@ await runService("users", async () => {
   const config = loadUsersConfig();
   const logger = createLogger({ service: "users", level: config.LOG_LEVEL });
   const clients = createUsersClients(config, logger);
-  await prepareDatabase(config.DATABASE_URL, clients.sql, {
-    service: "users",
-    dir: new URL("../migrations", import.meta.url).pathname,
-    adminUrl: config.DATABASE_ADMIN_URL,
-    logger,
-  });
+  const migrations = { service: "users", dir: new URL("../migrations", import.meta.url).pathname };
+  // Under the Helm chart a migration Job has applied them once for the release (MIGRATE_ON_START=false).
+  if (config.MIGRATE_ON_START)
+    await prepareDatabase(config.DATABASE_URL, clients.sql, { ...migrations, adminUrl: config.DATABASE_ADMIN_URL, logger });
+  else await checkMigrated(clients.sql, migrations);
   await clients.ledger.start();
   const relay = createEventRelay({
     sql: clients.sql,

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createLogger, type Logger } from "@w2meet/kit";
-import { migrate } from "@w2meet/kit/postgres";
+import { migrate } from "@w2meet/kit/migrations";
 import { eventsExchange } from "@w2meet/contracts";
 import {
   closedPortUrl,

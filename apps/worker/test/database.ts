@@ -1,4 +1,5 @@
-import { createSql, migrate } from "@w2meet/kit/postgres";
+import { migrate } from "@w2meet/kit/migrations";
+import { createSql } from "@w2meet/kit/postgres";
 import { createTestDatabase } from "@w2meet/testing";
 
 const MIGRATIONS = new URL("../migrations", import.meta.url).pathname;

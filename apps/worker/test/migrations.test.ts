@@ -1,6 +1,7 @@
 import { Task } from "@w2meet/contracts";
 import { createLogger, createServiceClient } from "@w2meet/kit";
-import { createSql, migrate } from "@w2meet/kit/postgres";
+import { migrate } from "@w2meet/kit/migrations";
+import { createSql } from "@w2meet/kit/postgres";
 import { bodyOf, closedPortUrl, createTestDatabase, jsonRequest, TEST_AMQP_URL } from "@w2meet/testing";
 import { Value } from "@sinclair/typebox/value";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { Type } from "@sinclair/typebox";
-import { ConfigError, commonSettings, corsOf, listSetting, loadConfig, portSetting, urlSetting } from "./config.ts";
+import { ConfigError, commonSettings, corsOf, databaseSettings, listSetting, loadConfig, portSetting, urlSetting } from "./config.ts";
 
 const Settings = Type.Object({
   PORT: portSetting(3001),
@@ -43,4 +43,12 @@ test("reads the CORS settings: origins as a list, credentials off unless set", (
     credentials: false,
   });
   expect(corsOf(loadConfig(Type.Object(commonSettings), { CORS_ALLOW_CREDENTIALS: "true" })).credentials).toBe(true);
+});
+
+test("migrates at start-up unless MIGRATE_ON_START is false, and refuses a value that is not a boolean, naming it", () => {
+  const Database = Type.Object(databaseSettings("w2meet_users"));
+  expect(loadConfig(Database, {}).MIGRATE_ON_START).toBe(true);
+  expect(loadConfig(Database, { MIGRATE_ON_START: "" }).MIGRATE_ON_START).toBe(true);
+  expect(loadConfig(Database, { MIGRATE_ON_START: "false" }).MIGRATE_ON_START).toBe(false);
+  expect(() => loadConfig(Database, { MIGRATE_ON_START: "later" })).toThrow("MIGRATE_ON_START");
 });

@@ -24,7 +24,8 @@ export const urlSetting = (schemes: string[], fallback: string, description?: st
 
 /**
  * The Postgres settings of a service that owns a database: its own role and database (`role`, natively
- * on the local server), and the administrative connection that creates them at start-up if missing.
+ * on the local server), the administrative connection that creates them at start-up if missing, and
+ * whether it migrates at start-up at all.
  */
 export const databaseSettings = (role: string) => ({
   DATABASE_URL: urlSetting(
@@ -37,6 +38,10 @@ export const databaseSettings = (role: string) => ({
     default: "postgres://postgres@127.0.0.1:5432/postgres",
     emptyIsValue: true,
     description: "Used at start-up only, to create DATABASE_URL's role and database if missing; empty: create nothing (the operator did)",
+  }),
+  MIGRATE_ON_START: Type.Boolean({
+    default: true,
+    description: "Apply the migrations at start-up; false: only check they are applied (a release's migration Job applies them)",
   }),
 });
 

@@ -77,11 +77,13 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 An env var read from a Secret: (dict "root" $ "env" "REDIS_URL" "secret" "redis" "key" "key" "devKey" "REDIS_URL").
-`secret` names an entry of .Values.secrets and `key` the field of it holding the key's name; with
+`secret` names an entry of .Values.secrets and `key` the field of it holding the key's name; an optional
+`nameField` names another field holding the Secret's name (its existingSecret when that is empty). With
 dev.enabled the dev Secret's `devKey` is read instead.
 */}}
 {{- define "w2meet.secretEnv" -}}
 {{- $ref := index .root.Values.secrets .secret }}
+{{- $name := (index $ref (default "existingSecret" .nameField)) | default $ref.existingSecret }}
 - name: {{ .env }}
   valueFrom:
     secretKeyRef:
@@ -89,7 +91,7 @@ dev.enabled the dev Secret's `devKey` is read instead.
       name: {{ include "w2meet.devSecretName" .root }}
       key: {{ .devKey }}
       {{- else }}
-      name: {{ required (printf "secrets.%s.existingSecret is required" .secret) $ref.existingSecret }}
+      name: {{ required (printf "secrets.%s.existingSecret is required" .secret) $name }}
       key: {{ required (printf "secrets.%s.%s is required" .secret .key) (index $ref .key) }}
       {{- end }}
 {{- end }}

@@ -3,7 +3,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { createSql, prepareDatabase } from "./postgres.ts";
+import { checkMigrated, prepareDatabase } from "./migrations.ts";
+import { createSql } from "./postgres.ts";
 import { TEST_DATABASE_URL, unusedServiceDatabase, unusedTestDatabase } from "@w2meet/testing";
 
 const made: (() => Promise<void>)[] = [];
@@ -180,5 +181,49 @@ describe("prepareDatabase with a role of the service's own", () => {
     const [row] = await again<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
     expect(row!.n).toBe(1);
     await again.end();
+  });
+});
+
+describe("checkMigrated", () => {
+  test("passes once every migration of the folder is applied for the service", async () => {
+    const url = freshDatabaseUrl();
+    const dir = await migrationsDir("users");
+    const sql = createSql(url, { max: 1 });
+    await prepareDatabase(url, sql, { service: "users", dir, adminUrl });
+    expect(await checkMigrated(sql, { service: "users", dir })).toBeUndefined();
+    await sql.end();
+  });
+
+  test("refuses a database with no migrations table, or with another service's only, naming the missing ones", async () => {
+    const url = freshDatabaseUrl();
+    const sql = createSql(url, { max: 1 });
+    await prepareDatabase(url, sql, { service: "worker", dir: await migrationsDir("worker"), adminUrl });
+    await expect(checkMigrated(sql, { service: "users", dir: await migrationsDir("users") })).rejects.toThrow(
+      "lacks migrations 0001_init.sql",
+    );
+    await sql.end();
+
+    const empty = freshServiceDatabase();
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create role "${empty.role}" login password 'pw-${empty.role}'`);
+    await admin.unsafe(`create database "${empty.role}" owner "${empty.role}"`);
+    await admin.end();
+    const bare = createSql(empty.url, { max: 1 });
+    await expect(checkMigrated(bare, { service: "users", dir: await migrationsDir("users") })).rejects.toThrow(
+      "lacks migrations 0001_init.sql",
+    );
+    const [tables] = await bare<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname = 'public'`;
+    expect(tables).toEqual({ n: 0 });
+    await bare.end();
+  });
+
+  test("refuses a database a migration newer than its last one has not reached yet", async () => {
+    const url = freshDatabaseUrl();
+    const dir = await migrationsDir("users");
+    const sql = createSql(url, { max: 1 });
+    await prepareDatabase(url, sql, { service: "users", dir, adminUrl });
+    await writeFile(join(dir, "0002_more.sql"), "create table users_more (id int primary key);");
+    await expect(checkMigrated(sql, { service: "users", dir })).rejects.toThrow("lacks migrations 0002_more.sql");
+    await sql.end();
   });
 });
