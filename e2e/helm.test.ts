@@ -52,6 +52,16 @@ describe("helm template", () => {
     });
   }
 
+  test("names every object uniquely within its kind", () => {
+    for (const variant of variants) {
+      const names = render(variant).map((object) => `${object.apiVersion}/${object.kind} ${object.metadata.name}`);
+      expect(
+        names.filter((name, i) => names.indexOf(name) !== i),
+        variant,
+      ).toEqual([]);
+    }
+  });
+
   test("uses only stable Kubernetes APIs and the Traefik and KEDA CRD versions the schemas are of", () => {
     for (const variant of variants) {
       for (const object of render(variant))
