@@ -3,7 +3,7 @@
 // availability and suggestions scale on CPU, the worker (with KEDA) on the length of its task queue.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { queueNames } from "../apps/worker/src/queue/topology.ts";
-import { type KubeObject, NAMESPACE, ofKind, render, type Selector, selects, type Variant, valuesOf } from "./chart.ts";
+import { type KubeObject, NAMESPACE, ofKind, render, type Selector, selects, type Variant, valuesOf, workloadsOf } from "./chart.ts";
 import { type AppWorkload, deploymentsByApp, envOf, internalCallsOf, podLabelsOf } from "./chart-workloads.ts";
 import { loadProject } from "./project.ts";
 
@@ -56,11 +56,11 @@ for (const variant of ["default", "production", "dev"] as Variant[]) {
       new Set(internalCallsOf(objects, deployments.get(app)!.container, APPS).flatMap((call) => (call.to ? [call.to] : [])));
     const portOf = (app: string) => deployments.get(app)!.container.ports[0] as { name?: string; containerPort: number };
 
-    test("isolate every app's pods, in and out", () => {
-      for (const { app, workload } of deployments.values()) {
+    test("isolate every pod of the release, in and out", () => {
+      for (const workload of workloadsOf(objects)) {
         const { isolated } = policiesOf(objects, podLabelsOf(workload));
-        expect(isolated("Ingress"), `${app}'s ingress is isolated`).toBe(true);
-        expect(isolated("Egress"), `${app}'s egress is isolated`).toBe(true);
+        expect(isolated("Ingress"), `${workload.kind} ${workload.metadata.name}: ingress is isolated`).toBe(true);
+        expect(isolated("Egress"), `${workload.kind} ${workload.metadata.name}: egress is isolated`).toBe(true);
       }
     });
 
