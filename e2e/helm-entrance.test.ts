@@ -121,6 +121,26 @@ for (const { variant, entryPoints } of checks) {
       }
     });
 
+    test("redirects plain HTTP to HTTPS for its host, as compose does for any host but this machine's, when TLS is on", () => {
+      const tls = (valuesOf(variant).ingress as { tls?: { enabled?: boolean; redirectEntryPoints?: string[] } }).tls;
+      if (!tls?.enabled) return;
+      // compose redirects to its published HTTPS port, the chart to HTTPS's own: only the scheme is compared.
+      const redirect = (gateway: Gateway, path: string, requestHost: string) => {
+        const found = route(gateway, path, "web", requestHost);
+        return {
+          service: found?.router.service,
+          middlewares: found?.router.middlewares.map((name) => {
+            const redirectScheme = Object.entries(gateway.middlewares.get(name) ?? {}).find(
+              ([type]) => type.toLowerCase() === "redirectscheme",
+            );
+            return redirectScheme ? { redirectscheme: String(redirectScheme[1].scheme) } : name;
+          }),
+        };
+      };
+      expect(tls.redirectEntryPoints).toEqual(["web"]);
+      for (const path of probePaths) expect(redirect(chartGateway, path, host), path).toEqual(redirect(composeGateway, path, host));
+    });
+
     test("never retries a POST to /api/tasks or /api/auth", () => {
       for (const path of ["/api/tasks", "/api/auth/login", "/api/auth/verification"]) {
         for (const entryPoint of entryPoints) {
