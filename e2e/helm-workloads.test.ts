@@ -74,7 +74,7 @@ for (const variant of Object.keys(VARIANTS) as Variant[]) {
       }
     });
 
-    test("gives each app's PodDisruptionBudget to its Deployment, and leaves replicas to the autoscaler where there is one", () => {
+    test("gives each app a PodDisruptionBudget that lets a node drain, and leaves replicas to the autoscaler where there is one", () => {
       for (const { app, workload } of deployments.values()) {
         const budgets = ofKind(objects, "PodDisruptionBudget").filter((budget) => selects(budget.spec.selector, podLabelsOf(workload)));
         expect(budgets.length, `${app} has a PodDisruptionBudget`).toBe(1);
@@ -83,6 +83,20 @@ for (const variant of Object.keys(VARIANTS) as Variant[]) {
         );
         // Helm would set replicas back on every upgrade, fighting the autoscaler.
         if (scaled) expect(workload.spec.replicas, `${app} has no replicas of its own while autoscaled`).toBeUndefined();
+        // A budget that lets no pod go at the fewest replicas the app runs would block every node drain.
+        const scaler = ofKind(objects, "HorizontalPodAutoscaler", "ScaledObject").find(
+          (s) => s.spec.scaleTargetRef.name === workload.metadata.name,
+        );
+        const fewest = Number(workload.spec.replicas ?? scaler?.spec.minReplicas ?? scaler?.spec.minReplicaCount ?? 1);
+        const { minAvailable, maxUnavailable } = budgets[0]!.spec;
+        const percent = (value: string) => Number.parseFloat(value) / 100;
+        const mayGo =
+          maxUnavailable !== undefined
+            ? typeof maxUnavailable === "number"
+              ? maxUnavailable
+              : Math.ceil(percent(maxUnavailable) * fewest)
+            : fewest - (typeof minAvailable === "number" ? minAvailable : Math.ceil(percent(minAvailable) * fewest));
+        expect(mayGo, `${app}'s PodDisruptionBudget lets a pod of its ${fewest} go`).toBeGreaterThanOrEqual(1);
       }
     });
 
