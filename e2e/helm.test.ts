@@ -44,6 +44,16 @@ describe("helm lint --strict", () => {
 });
 
 describe("helm template", () => {
+  test("renders for the oldest Kubernetes the chart accepts (Chart.yaml's kubeVersion), and refuses an older one", () => {
+    const kubeVersion: string = parse(readFileSync(join(ROOT, CHART, "Chart.yaml"), "utf8")).kubeVersion;
+    const [, major, minor] = /^>=\s*v?(\d+)\.(\d+)/.exec(kubeVersion) ?? [];
+    expect(major, `Chart.yaml's kubeVersion (${kubeVersion}) names its oldest version`).toBeDefined();
+    const at = (version: string) => helm(["template", "w2meet", CHART, "--kube-version", version]);
+    const oldest = at(`v${major}.${minor}.0`);
+    expect(oldest.exitCode, oldest.output).toBe(0);
+    expect(at(`v${major}.${Number(minor) - 1}.0`).output).toContain("incompatible with Kubernetes");
+  });
+
   for (const variant of variants) {
     test(`renders the ${variant} values into objects that each pass their API schema, with no unknown field`, () => {
       const objects = render(variant);
