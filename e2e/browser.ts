@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
@@ -18,6 +18,12 @@ const ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/** A browser without a profile, for tests that need several contexts (time zones, screen sizes). */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is needed by the browser tests and is not at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+}
 
 /** A browser with a fresh profile; `close()` ends it and removes the profile. Fails, saying how to get one, without Chromium. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
