@@ -21,7 +21,7 @@ export type PageFile = {
 export type PageBundle = Map<string, PageFile>;
 
 // Only the page's own origin: no inline script or style, no other host, nothing framed.
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

@@ -28,7 +28,6 @@ export const storedToken = (): { email: string; token: string } | undefined => {
   return raw ? (JSON.parse(raw) as { email: string; token: string }) : undefined;
 };
 export const storeToken = (email: string, token: string) => sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ email, token }));
-export const forgetToken = () => sessionStorage.removeItem(TOKEN_KEY);
 
 /** Calls `/api{path}` with a JSON body; answers the parsed JSON (undefined when empty) or throws an ApiError. */
 export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {

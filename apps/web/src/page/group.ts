@@ -24,10 +24,10 @@ let extras: Record<string, string> = {};
 
 const WINDOW_DAYS = 7;
 const required = () => [...document.querySelectorAll<HTMLInputElement>("#required input:checked")].map((box) => box.value);
-const dates = () => Array.from({ length: WINDOW_DAYS }, (_, index) => todayIn(zoneSelect.value, index));
+const firstDate = () => todayIn(zoneSelect.value);
 
 function ruleQuery() {
-  const query = new URLSearchParams({ users: users.join(","), tz: zoneSelect.value, from: dates()[0]!, days: String(WINDOW_DAYS) });
+  const query = new URLSearchParams({ users: users.join(","), tz: zoneSelect.value, from: firstDate(), days: String(WINDOW_DAYS) });
   query.set("duration", durationInput.value || "60");
   if (required().length) query.set("required", required().join(","));
   if (minInput.value) query.set("min_attendees", minInput.value);
@@ -37,10 +37,10 @@ function ruleQuery() {
 
 async function showHeatmap() {
   const step = $<HTMLInputElement>("#quarters").checked ? 15 : 60;
-  const query = new URLSearchParams({ users: users.join(","), tz: zoneSelect.value, from: dates()[0]!, days: String(WINDOW_DAYS) });
+  const query = new URLSearchParams({ users: users.join(","), tz: zoneSelect.value, from: firstDate(), days: String(WINDOW_DAYS) });
   query.set("step", String(step));
   const map = await api<Heatmap>("GET", `/availability/heatmap?${query}`);
-  $("#heatmap").replaceChildren(heatmapGrid(map, dates(), step, $("#who")));
+  $("#heatmap").replaceChildren(heatmapGrid(map, step, $("#who")));
   $("#legend").textContent = `Darker means more of the ${map.users.length} are free (times in ${zoneSelect.value}).`;
 }
 

@@ -1,31 +1,25 @@
 // The group's heatmap in the viewer's zone: shade by how many are free; a focused or hovered cell says who is.
 import { clock, GridView } from "./grid-view.ts";
-import { DAYS } from "./week-model.ts";
 
-type PerDay<T> = Record<string, T>;
-/** The answer of GET /availability/heatmap. */
+/** The answer of GET /availability/heatmap with `from`: one heatmap per date, in the display zone. */
 export type Heatmap = {
   users: string[];
-  slots: PerDay<number[]>;
-  free: PerDay<string[][]>;
-  if_needed_slots?: PerDay<number[]>;
-  if_needed?: PerDay<string[][]>;
+  dates: { date: string; slots: number[]; free: string[][]; if_needed?: string[][] }[];
 };
 
-const weekdayOf = (date: string) => DAYS[(new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7]!;
 /** "Mon 24 Nov" for a calendar date. */
 export const shortDate = (date: string) =>
   new Date(`${date}T12:00:00Z`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
 
-/** The heatmap of `dates` (each once in the window) as a grid, with `who` telling who can come. */
-export function heatmapGrid(map: Heatmap, dates: string[], stepMinutes: number, who: HTMLElement): HTMLElement {
+/** The heatmap as a grid, a column per date, with `who` telling who can come. */
+export function heatmapGrid(map: Heatmap, stepMinutes: number, who: HTMLElement): HTMLElement {
   const cellsPerDay = 1440 / stepMinutes;
   const rows = Array.from({ length: cellsPerDay }, (_, row) => clock(row * stepMinutes));
-  const columns = dates.map(shortDate);
+  const columns = map.dates.map(({ date }) => shortDate(date));
   const at = (column: number, row: number) => {
-    const day = weekdayOf(dates[column]!);
-    const free = map.free[day]?.[row] ?? [];
-    const maybe = map.if_needed?.[day]?.[row] ?? [];
+    const day = map.dates[column]!;
+    const free = day.free[row] ?? [];
+    const maybe = day.if_needed?.[row] ?? [];
     const away = map.users.filter((email) => !free.includes(email) && !maybe.includes(email));
     return { free, maybe, away };
   };

@@ -26,7 +26,7 @@ const hours = (hour: number) => `${String(Math.floor(hour)).padStart(2, "0")}:${
 const placeWords = (place: Place) => `${place.date ? shortDate(place.date) : place.day} ${hours(place.slot[0])}–${hours(place.slot[1])}`;
 
 /** A suggestion in words, in the zone it was asked in. */
-export const suggestionWords = (s: Suggestion) => {
+const suggestionWords = (s: Suggestion) => {
   const who = `${s.attendees.length} of ${s.attendees.length + s.missing.length} can come`;
   const missing = s.missing.length ? `; missing ${s.missing.join(", ")}` : "";
   const maybe = s.if_needed?.length ? `; if needed for ${s.if_needed.join(", ")}` : "";

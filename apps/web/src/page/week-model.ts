@@ -1,6 +1,6 @@
 // A week (or one date) as quarter hours, each free, if needed, or neither; and its API form.
 
-export const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export type Day = (typeof DAYS)[number];
 export const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
@@ -46,7 +46,7 @@ export function slotsOf(day: Uint8Array, mark: Mark): string[] {
 }
 
 /** A fresh, empty week: one day of quarters per weekday. */
-export const emptyWeek = () => DAYS.map(() => new Uint8Array(QUARTERS));
+const emptyWeek = () => DAYS.map(() => new Uint8Array(QUARTERS));
 
 /** A week from the API's `availabilities` and `if_needed`. */
 export function weekOf(available: Partial<Record<Day, DaySlots>>, ifNeeded: Partial<Record<Day, DaySlots>> = {}) {
