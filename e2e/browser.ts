@@ -21,7 +21,8 @@ const ARGS = [
 
 /** A browser without a profile, for tests that need several contexts (time zones, screen sizes). */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is needed by the browser tests and is not at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`Chromium is needed by the browser tests and is not at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
 }
 
