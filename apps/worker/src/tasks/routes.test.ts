@@ -79,7 +79,8 @@ describe("POST /tasks", () => {
     const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const local = await accept({ ...pair, at: `${day}T09:45`, tz: "Asia/Kolkata" });
     const offset = await accept({ ...pair, at: `${day}T10:00:00+01:00` });
-    const stored = async (taskId: string) => (await http.db.sql`select book_at, window_from, window_days from tasks where id = ${taskId}`)[0];
+    const stored = async (taskId: string) =>
+      (await http.db.sql`select book_at, window_from, window_days from tasks where id = ${taskId}`)[0];
     expect(await stored(local.task_id)).toEqual({ book_at: new Date(`${day}T04:15:00Z`), window_from: null, window_days: null });
     expect(await stored(offset.task_id)).toEqual({ book_at: new Date(`${day}T09:00:00Z`), window_from: null, window_days: null });
     const task = await bodyOf<Task>(await http.app.handle(jsonRequest("GET", `/tasks/${local.task_id}`)));
