@@ -15,6 +15,7 @@ COPY apps/availability/package.json apps/availability/
 COPY apps/suggestions/package.json apps/suggestions/
 COPY apps/worker/package.json apps/worker/
 COPY apps/gateway/package.json apps/gateway/
+COPY apps/web/package.json apps/web/
 COPY packages/broker/package.json packages/broker/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/deployment/package.json packages/deployment/
@@ -26,7 +27,7 @@ COPY bench/package.json bench/
 # Optional peers (typescript, type packages) come along with elysia but are never loaded at run time;
 # of swagger-ui-dist (12 MB) the docs serve only the bundle and its stylesheet. An exec-form ENTRYPOINT
 # cannot name the app from a build argument, so a one-line service.ts does.
-RUN test -n "${APP}" || { echo "build with --build-arg APP=<users|availability|suggestions|worker|gateway>" >&2; exit 1; } \
+RUN test -n "${APP}" || { echo "build with --build-arg APP=<users|availability|suggestions|worker|gateway|web>" >&2; exit 1; } \
  && bun install --frozen-lockfile --production --filter "@w2meet/${APP}" \
  && rm -rf node_modules/.bun/typescript@* node_modules/.bun/@types+* node_modules/.bun/bun-types@* node_modules/.bun/undici-types@* \
  && find node_modules/.bun/swagger-ui-dist@*/node_modules/swagger-ui-dist -type f ! -name swagger-ui-bundle.js ! -name swagger-ui.css \
@@ -50,7 +51,9 @@ COPY packages/broker/src packages/broker/src
 COPY packages/contracts/src packages/contracts/src
 COPY packages/kit/src packages/kit/src
 COPY packages/schedule/src packages/schedule/src
-# The app's sources and migrations (.dockerignore keeps its tests and benchmarks out).
+# The app's sources and migrations (.dockerignore keeps its tests and benchmarks out). The web app bundles
+# its page from these sources at start-up with Bun.build into memory (no outdir), so it needs no build
+# step here and nothing writable: the root file system may be read-only.
 COPY apps/${APP} apps/${APP}
 # distroless's "nonroot" user, by number so it needs no passwd lookup.
 USER 65532:65532

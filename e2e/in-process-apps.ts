@@ -16,6 +16,8 @@ import { tokenIssuerOf } from "../apps/users/src/clients.ts";
 import { loadUsersConfig } from "../apps/users/src/config.ts";
 import { buildWorkerApp } from "../apps/worker/src/app.ts";
 import { loadWorkerConfig } from "../apps/worker/src/config.ts";
+import { buildWebApp } from "../apps/web/src/app.ts";
+import { loadWebConfig } from "../apps/web/src/config.ts";
 
 const logger = createLogger({ service: "in-process-apps", level: "error" });
 const unused = {} as never;
@@ -42,8 +44,12 @@ export const serviceApps = {
   worker: buildWorkerApp(loadWorkerConfig({}), { sql: unused, broker: unused, mailer: unused, users: unused, logger }),
 };
 
-/** Every app in apps/, the gateway's own service too. */
-export const allApps = { ...serviceApps, gateway: buildGatewayApp(loadGatewayConfig({}), logger) };
+/** Every app in apps/: the gateway's own service and the page too. */
+export const allApps = {
+  ...serviceApps,
+  web: await buildWebApp(loadWebConfig({}), logger),
+  gateway: buildGatewayApp(loadGatewayConfig({}), logger),
+};
 
 type Response = { description: string; content?: Record<string, { schema: unknown }> };
 type Operation = { requestBody?: { content: Record<string, unknown> }; responses: Record<string, Response> };

@@ -9,6 +9,7 @@ const baseUrlSetting: Record<ServiceName, keyof GatewayConfig> = {
   availability: "AVAILABILITY_URL",
   suggestions: "SUGGESTIONS_URL",
   worker: "WORKER_URL",
+  web: "WEB_URL",
 };
 
 /**

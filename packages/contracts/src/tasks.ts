@@ -64,7 +64,18 @@ export const CreateTask = Type.Object(
     days: Type.Optional(
       Type.Integer({ minimum: 1, maximum: MAX_WINDOW_DAYS, description: "Days in `tz` to look in, counting the first; 7 when absent" }),
     ),
-    tz: Type.Optional(Type.Unsafe<string>({ ...TimeZone, description: "Zone of `from`, `days` and the mail's wording; UTC when absent" })),
+    at: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description:
+          "Book exactly the meeting starting then, if it fits the task's rules (else the task ends no_slot): an ISO 8601 " +
+          "instant, or a local date-time in `tz`, on the quarter hour; not with `from` or `days`",
+        examples: ["2026-11-23T09:00:00Z"],
+      }),
+    ),
+    tz: Type.Optional(
+      Type.Unsafe<string>({ ...TimeZone, description: "Zone of `from`, `days`, a local `at` and the mail's wording; UTC when absent" }),
+    ),
     required: Type.Optional(
       Type.Array(Email, {
         maxItems: MAX_GROUP,
@@ -119,6 +130,9 @@ export const Task = Type.Object({
   }),
   required: Type.Optional(Type.Array(Type.String(), { description: "Who must attend, when the task named them" })),
   min_attendees: Type.Optional(Type.Integer({ description: "Fewest attendees, when the task named it" })),
+  at: Type.Optional(
+    Type.String({ format: "date-time", description: "The one start the task books (the request's `at`, in UTC), when it named one" }),
+  ),
   sequence: Type.Integer({
     minimum: 0,
     description: "The invitation's SEQUENCE: 0 when first booked, one more for each update or cancellation since",

@@ -72,8 +72,8 @@ describe("a request no router took", () => {
       expect(headers.get("content-type")).toBe("application/problem+json");
       expect(body).toMatchObject({ status: 404, case_id: "lost-1", detail: "The gateway has no route for this method and path" });
     }
-    expect((await ask("/unrouted/")).status).toBe(404);
     expect((await ask("/unrouted/users/metrics")).status).toBe(404);
+    expect((await ask("/unrouted/groups")).status).toBe(404);
   });
 
   test("answers 503 with Retry-After for a service's path while the service has no ready replica", async () => {
@@ -82,6 +82,9 @@ describe("a request no router took", () => {
       "/api/tasks": "worker",
       "/suggestions/docs/json": "suggestions",
       "/availability/health": "availability",
+      "/": "web",
+      "/group": "web",
+      "/assets/week-abc123.js": "web",
     };
     for (const [path, service] of Object.entries(paths)) {
       const { status, headers, body } = await ask(`/unrouted${path}`, { method: "POST", body: "{not json" });

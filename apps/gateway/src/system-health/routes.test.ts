@@ -26,7 +26,7 @@ afterAll(() => Promise.all(started.map((server) => server.stop())));
 
 /** The gateway with each service at the given base URL; the rest healthy on fakes of their own. */
 function gatewayWith(
-  urls: Partial<Record<"USERS_URL" | "AVAILABILITY_URL" | "SUGGESTIONS_URL" | "WORKER_URL", string>>,
+  urls: Partial<Record<"USERS_URL" | "AVAILABILITY_URL" | "SUGGESTIONS_URL" | "WORKER_URL" | "WEB_URL", string>>,
   env: Record<string, string> = {},
   resolve?: (host: string) => Promise<string[]>,
 ) {
@@ -36,6 +36,7 @@ function gatewayWith(
     ["AVAILABILITY_URL", "availability"],
     ["SUGGESTIONS_URL", "suggestions"],
     ["WORKER_URL", "worker"],
+    ["WEB_URL", "web"],
   ] as const) {
     if (urls[setting]) continue;
     const healthy = replica(report(service, "healthy"));
@@ -55,7 +56,7 @@ describe("GET /health/system (the gateway's /api/health)", () => {
     const { status, body } = await systemHealth(gatewayWith({}));
     expect(status).toBe(200);
     expect(body.status).toBe("healthy");
-    expect(Object.keys(body.services).sort()).toEqual(["availability", "suggestions", "users", "worker"]);
+    expect(Object.keys(body.services).sort()).toEqual(["availability", "suggestions", "users", "web", "worker"]);
     expect(body.services.users).toMatchObject({
       status: "healthy",
       replicas: [{ address: "127.0.0.1", status: "healthy", dependencies: { postgres: { status: "up" } } }],

@@ -34,7 +34,7 @@ export type FollowResult = "unchanged" | "rebooked" | "cancelled" | "skipped" | 
 
 const readTask = (db: Sql, taskId: string) => db<BookedTask[]>`
   select id, status, users, required, min_attendees, preference, duration, title, notify, window_from, window_days, time_zone,
-         suggestion, invite, not_notified, sequence, change_reason, starts_at, mails_owed, created_at
+         book_at, suggestion, invite, not_notified, sequence, change_reason, starts_at, mails_owed, created_at
   from tasks where id = ${taskId}`;
 
 /**
@@ -60,6 +60,7 @@ async function decide(deps: RecheckDeps, task: BookedTask, person: string, caseI
     return { status: "cancelled" as const, reason: `${gone.join(", ")} ${gone.length > 1 ? "are" : "is"} no longer registered` };
   }
   const reason = `${person} is no longer free at the booked time`;
+  if (task.book_at) return { status: "cancelled" as const, reason: `${reason}, and the task was for that time only` };
   const window = windowFrom(task, Date.now());
   const next = window ? await suggest(deps.suggestions, task, caseId, window) : null;
   if (!next) return { status: "cancelled" as const, reason: `${reason}, and no other time in the task's window fits` };
@@ -73,7 +74,7 @@ async function decide(deps: RecheckDeps, task: BookedTask, person: string, caseI
  * busy when another worker holds it, or while the task is still being booked). Mails still owed for the current sequence (a crash after the last
  * change was stored) go first. A past, cancelled or unbooked task is left alone; a booking whose time
  * still fits is left alone, with no mail. Otherwise the task is moved to the first slot of its window
- * still ahead (rebooked) or, with none, cancelled: the new state, its invitation (same UID, next
+ * still ahead (rebooked) or, with none (or for a task booked for one start, `at`), cancelled: the new state, its invitation (same UID, next
  * SEQUENCE) and the mails it owes are stored in one statement before any mail is sent.
  */
 export async function followBooking(deps: RecheckDeps, taskId: string, person: string, caseId: string, log: Logger): Promise<FollowResult> {

@@ -142,6 +142,17 @@ describe("a person.changed event", () => {
     for (const email of trio) expect(mailsAbout(email, "Cancelled: Called off")).toHaveLength(1);
   });
 
+  test("cancels a booking made for one start (at) once that start no longer fits, though another time would", async () => {
+    const accepted = await worker.post({ users: trio, title: "Only then", notify: true, at: BOOKED }, auth);
+    const task = await worker.waitForStatus(accepted.task_id, "done");
+    availability([], MOVED);
+    await changed("grace@example.com");
+    const cancelled = await worker.task(task.task_id);
+    expect(cancelled).toMatchObject({ status: "cancelled", sequence: 1, result: { suggestion: { start: BOOKED } } });
+    expect(cancelled.change?.reason).toBe("grace@example.com is no longer free at the booked time, and the task was for that time only");
+    for (const email of trio) expect(mailsAbout(email, "Cancelled: Only then")).toHaveLength(1);
+  });
+
   test("moves a booking without mail when the task asked for none", async () => {
     const task = await booked("Quiet", false);
     availability([MOVED], MOVED);

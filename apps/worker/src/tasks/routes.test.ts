@@ -75,6 +75,29 @@ describe("POST /tasks", () => {
     expect(await stored(bare.task_id)).toEqual({ window_from: null, window_days: null, time_zone: null, duration: 60 });
   });
 
+  test("stores at as the instant it names, in UTC, read in tz when it has no offset, and shows it on the task", async () => {
+    const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const local = await accept({ ...pair, at: `${day}T09:45`, tz: "Asia/Kolkata" });
+    const offset = await accept({ ...pair, at: `${day}T10:00:00+01:00` });
+    const stored = async (taskId: string) =>
+      (await http.db.sql`select book_at, window_from, window_days from tasks where id = ${taskId}`)[0];
+    expect(await stored(local.task_id)).toEqual({ book_at: new Date(`${day}T04:15:00Z`), window_from: null, window_days: null });
+    expect(await stored(offset.task_id)).toEqual({ book_at: new Date(`${day}T09:00:00Z`), window_from: null, window_days: null });
+    const task = await bodyOf<Task>(await http.app.handle(jsonRequest("GET", `/tasks/${local.task_id}`)));
+    expect(task.at).toBe(`${day}T04:15:00.000Z`);
+    const plain = await bodyOf<Task>(await http.app.handle(jsonRequest("GET", `/tasks/${(await accept(pair)).task_id}`)));
+    expect(plain).not.toHaveProperty("at");
+  });
+
+  test("hashes at only when given: the same key with another at, or none, is a 409", async () => {
+    const at = `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}T09:00:00Z`;
+    const first = await accept({ ...pair, at }, { "idempotency-key": "order-at" });
+    expect((await accept({ ...pair, at }, { "idempotency-key": "order-at" })).task_id).toBe(first.task_id);
+    for (const other of [pair, { ...pair, at: at.replace("09:00", "09:15") }]) {
+      expect((await http.post(other, { "idempotency-key": "order-at" })).status).toBe(409);
+    }
+  });
+
   test("answers the same task for the same Idempotency-Key and writes it once", async () => {
     const first = await accept(pair, { "idempotency-key": "order-42" });
     const again = await http.post(pair, { "idempotency-key": "order-42" });

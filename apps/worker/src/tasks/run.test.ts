@@ -125,3 +125,30 @@ describe("a worker whose mail server refuses an attendee for a while", () => {
     expect(users.calls).toHaveLength(1);
   });
 });
+
+describe("a task that names its start (at)", () => {
+  let setup: IsolatedWorker;
+  beforeAll(async () => {
+    setup = await startIsolatedWorker();
+  });
+  afterAll(() => setup.tearDown());
+
+  test("asks the suggestions service about that start only, and books the meeting it answers", async () => {
+    const { worker, stub } = setup;
+    const at = "2026-11-25T10:00:00Z";
+    const accepted = await worker.post({ users: trio, at, tz: "Europe/Berlin" });
+    const task = await worker.waitForStatus(accepted.task_id, "done");
+    expect(Date.parse(task.result!.suggestion.start)).toBe(Date.parse(at));
+    const asked = stub.requests.find((request) => request.query.get("users") === trio.join(","))!.query;
+    expect(asked.get("at")).toBe(new Date(at).toISOString());
+    expect(asked.has("from") || asked.has("days")).toBe(false);
+    expect(task.at).toBe(new Date(at).toISOString());
+  });
+
+  test("ends no_slot when the meeting starting then does not fit", async () => {
+    const { worker, stub } = setup;
+    stub.answerWith(() => ({ status: 200, body: { suggestions: [] } }));
+    const accepted = await worker.post({ users: trio, at: "2026-11-25T11:00:00Z" });
+    expect((await worker.waitForStatus(accepted.task_id, "no_slot")).result).toBeUndefined();
+  });
+});

@@ -44,7 +44,7 @@ const claim = (db: Sql, taskId: string, maxAttempts: number) => db<Claim[]>`
     from lock
     where lock.locked and tasks.id = ${taskId} and tasks.status in ('queued', 'running')
     returning tasks.id, tasks.status, tasks.error, tasks.users, tasks.preference, tasks.duration, tasks.title,
-              tasks.notify, tasks.attempts, tasks.window_from, tasks.window_days, tasks.time_zone, tasks.suggestion,
+              tasks.notify, tasks.attempts, tasks.window_from, tasks.window_days, tasks.time_zone, tasks.book_at, tasks.suggestion,
               tasks.invite, tasks.not_notified, tasks.required, tasks.min_attendees, tasks.created_at
   )
   select lock.locked, claimed.* from lock left join claimed on true`;

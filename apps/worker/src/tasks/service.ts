@@ -30,6 +30,7 @@ type TaskRow = {
   error: string | null;
   required: string[] | null;
   min_attendees: number | null;
+  book_at: Date | null;
   sequence: number;
   change_reason: string | null;
   changed_at: Date | null;
@@ -73,9 +74,9 @@ export async function createTask(
   const [inserted] = await inTime(sql<Pick<TaskRow, "id" | "status">[]>`
     with task as (
       insert into tasks (id, users, preference, duration, title, notify, organizer, window_from, window_days, time_zone,
-                         required, min_attendees, idempotency_key, request_hash, case_id)
+                         book_at, required, min_attendees, idempotency_key, request_hash, case_id)
       values (${id}, ${task.users}, ${task.preference}, ${task.duration}, ${task.title}, ${task.notify}, ${organizer},
-              ${window.from ?? null}, ${window.days ?? null}, ${window.tz ?? null}, ${attendance.required ?? null},
+              ${window.from ?? null}, ${window.days ?? null}, ${window.tz ?? null}, ${window.at ?? null}, ${attendance.required ?? null},
               ${attendance.min_attendees ?? null}, ${key}, ${requestHash}, ${request.caseId})
       on conflict (idempotency_key) do nothing
       returning id, status
@@ -99,7 +100,7 @@ async function firstWithKey({ sql, inTime }: TasksDeps, key: string, requestHash
 export async function findTask({ sql, inTime }: TasksDeps, taskId: string, apiBase: string): Promise<Task | null> {
   const [row] = await inTime(sql<TaskRow[]>`
     select id, status, users, duration, title, notify, organizer, not_notified, attempts, suggestion, error, required,
-           min_attendees, sequence, change_reason, changed_at, created_at, updated_at
+           min_attendees, book_at, sequence, change_reason, changed_at, created_at, updated_at
     from tasks where id = ${taskId}`);
   if (!row) return null;
   return {
@@ -113,6 +114,7 @@ export async function findTask({ sql, inTime }: TasksDeps, taskId: string, apiBa
     organizer: row.organizer,
     ...(row.required !== null && { required: row.required }),
     ...(row.min_attendees !== null && { min_attendees: row.min_attendees }),
+    ...(row.book_at !== null && { at: row.book_at.toISOString() }),
     sequence: row.sequence,
     ...(row.change_reason !== null && row.changed_at && { change: { reason: row.change_reason, at: row.changed_at.toISOString() } }),
     created_at: row.created_at.toISOString(),

@@ -10,6 +10,7 @@ const rules = (overrides: Partial<BookingRules>): BookingRules => ({
   window_from: null,
   window_days: null,
   time_zone: null,
+  book_at: null,
   created_at: new Date("2026-11-20T09:30:00Z"),
   ...overrides,
 });

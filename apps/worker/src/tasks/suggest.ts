@@ -14,6 +14,8 @@ export type BookingRules = {
   window_from: string | null;
   window_days: number | null;
   time_zone: string | null;
+  /** The one start to book, when the task named it: no window then. */
+  book_at: Date | null;
   created_at: Date;
 };
 
@@ -92,7 +94,7 @@ export function windowFrom(task: BookingRules, now: number): { from: string; day
 
 /**
  * The first fitting slot of the task's window (by default the one it was made with), in its zone. Null
- * when nothing fits.
+ * when nothing fits. A task that named its start (`book_at`) gets that meeting or null.
  */
 export async function suggest(
   suggestions: ServiceClient,
@@ -100,6 +102,7 @@ export async function suggest(
   caseId: string,
   window = windowOf(task),
 ): Promise<DatedSuggestion | null> {
+  if (task.book_at) return meetingAt(suggestions, task, task.book_at, caseId);
   const query = groupQuery(task);
   query.set("from", window.from);
   query.set("days", String(window.days));
@@ -107,9 +110,15 @@ export async function suggest(
   return (await ask(suggestions, query, caseId))[0] ?? null;
 }
 
-/** Whether a meeting of the task starting exactly at `start` still fits its rules. */
-export async function fitsAt(suggestions: ServiceClient, task: BookingRules, start: Date, caseId: string): Promise<boolean> {
+/** The meeting of the task starting exactly at `start`, when it fits the task's rules; null otherwise. */
+async function meetingAt(suggestions: ServiceClient, task: BookingRules, start: Date, caseId: string): Promise<DatedSuggestion | null> {
   const query = groupQuery(task);
   query.set("at", start.toISOString());
-  return (await ask(suggestions, query, caseId)).length > 0;
+  const [meeting] = await ask(suggestions, query, caseId);
+  return meeting && Date.parse(meeting.start) === start.getTime() ? meeting : null;
+}
+
+/** Whether a meeting of the task starting exactly at `start` still fits its rules. */
+export async function fitsAt(suggestions: ServiceClient, task: BookingRules, start: Date, caseId: string): Promise<boolean> {
+  return (await meetingAt(suggestions, task, start, caseId)) !== null;
 }

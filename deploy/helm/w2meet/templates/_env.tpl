@@ -84,5 +84,10 @@ since the release's migration Job applies them once (templates/migrations-job.ya
 {{- include "w2meet.env.url" (dict "root" .root "env" "AVAILABILITY_URL" "to" "availability") }}
 {{- include "w2meet.env.url" (dict "root" .root "env" "SUGGESTIONS_URL" "to" "suggestions") }}
 {{- include "w2meet.env.url" (dict "root" .root "env" "WORKER_URL" "to" "worker") }}
+{{- include "w2meet.env.url" (dict "root" .root "env" "WEB_URL" "to" "web") }}
 {{- include "w2meet.env.jwks" . }}
+{{- end }}
+
+{{/* The page calls nothing itself: Traefik routes its /api, so its forwarding settings (USERS_URL, …) stay unset. */}}
+{{- define "w2meet.env.web" }}
 {{- end }}

@@ -21,7 +21,7 @@
 
 {{/* The services of W2Meet, in the order compose lists them. */}}
 {{- define "w2meet.services" -}}
-users availability suggestions worker gateway
+users availability suggestions worker web gateway
 {{- end }}
 
 {{/* The name of one component's objects: (dict "root" $ "component" "users") → w2meet-users. */}}

@@ -7,7 +7,9 @@ users: [worker]
 availability: [users]
 suggestions: [availability, users]
 worker: [suggestions, users]
-gateway: [users, availability, suggestions, worker]
+# The page calls nothing: in the cluster Traefik routes /api, and its forwarding settings stay unset.
+web: []
+gateway: [users, availability, suggestions, worker, web]
 {{- end }}
 
 {{- define "w2meet.stores" -}}

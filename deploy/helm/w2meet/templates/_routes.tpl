@@ -1,9 +1,10 @@
 {{/*
-The public routes of the four routed services, as compose.yml's Traefik labels declare them. Each API
+The public routes of the five routed services, as compose.yml's Traefik labels declare them. Each API
 route runs: security headers, the service's errors middleware (the gateway's problem details for the
 statuses Traefik makes and the service never answers: its OpenAPI document's), the rate limit, the
 circuit breaker, the /api strip, and the retry unless `retry` is false (a POST there must not be sent
-twice). Every service also has an ops route for /<service>/health and /<service>/docs.
+twice). A `page` route (the web app's) has a `match` of its own and keeps its path: no /api strip.
+Every service also has an ops route for /<service>/health and /<service>/docs.
 */}}
 {{- define "w2meet.routes" -}}
 users:
@@ -26,6 +27,11 @@ worker:
   api:
     # No retry here: a POST /api/tasks the worker took but could not answer must not be sent twice.
     - { name: worker, prefix: /api/tasks, retry: false }
+web:
+  errorStatuses: ["429", "502", "504", "599"]
+  api:
+    # The page sends its own Content-Security-Policy; the shared security headers set none.
+    - { name: web, page: true, match: "Path(`/`) || Path(`/group`) || PathPrefix(`/assets/`)", retry: true }
 {{- end }}
 
 {{/* A middleware reference: (dict "root" $ "name" "strip-api") → w2meet-strip-api. */}}
