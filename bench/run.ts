@@ -5,7 +5,11 @@
 // writes bench/results/*.json and prints the table against the budgets. Exits 1 when a budget is missed.
 // Then the worker: tasks POSTed at a steady rate (a Bun generator, bench/load.ts) to one and to two worker
 // processes, every accepted task counted in Postgres afterwards, and a smaller run that mails invitations.
-// Flags: --smoke, --profile / --no-profile (per-hop runs), --only=suggestions,common-100,explain-100,worker, --users=200,
+// The floor comparison (--only=floor): the cache hit and a suggestion of 2 users against plain Bun.serve processes
+// doing the same hops (bench/floor-server.ts), closed-loop with wrk, interleaved, in rounds; prints real/floor.
+// Flags: --smoke, --profile / --no-profile (per-hop runs; on by default only in a full run without --only),
+// --only=floor,cache-hit,suggestions,common-100,explain-100,token,worker, --users=200,
+// --floor-rounds=3 --floor-seconds=10 --floor-threads=2 --floor-connections=16 (the floor comparison's wrk),
 // --worker-rate=300 --worker-seconds=30 (the worker's offered load),
 // --cpu-prof (Markdown CPU profiles of the services), --bun-options=--smol (flags for the services),
 // --seed-only=<users API base URL> (seed the benchmark users elsewhere, e.g. through the gateway, and exit).
@@ -15,6 +19,8 @@ import { startNativeSystem } from "./native.ts";
 import { k6Binary, runK6, type K6Run } from "./k6.ts";
 import { benchmarkRows, markdownTable, profileRows } from "./report.ts";
 import { benchToken, seedUsers } from "./seed.ts";
+import { compareWithFloor, floorRows } from "./floor.ts";
+import { wrkBinary } from "./wrk.ts";
 import { runWorkerScenario, type WorkerResult } from "./worker.ts";
 import { workerProfileRows, workerRows, workerScenarios } from "./worker-report.ts";
 
@@ -31,6 +37,10 @@ const { values: flags } = parseArgs({
     "bun-options": { type: "string", default: "" },
     // Runs only these scenarios: any of cache-hit, suggestions, common-100, explain-100, token, worker (or worker-1, worker-2, worker-mail).
     only: { type: "string" },
+    "floor-rounds": { type: "string", default: "3" },
+    "floor-seconds": { type: "string", default: "10" },
+    "floor-threads": { type: "string", default: "2" },
+    "floor-connections": { type: "string", default: "16" },
     "worker-rate": { type: "string", default: "300" },
     "worker-seconds": { type: "string", default: "30" },
     // Only seeds the benchmark users through this users API (e.g. the gateway's http://localhost:8080/api), then exits.
@@ -38,7 +48,7 @@ const { values: flags } = parseArgs({
   },
 });
 const smoke = flags.smoke!;
-const profile = flags.profile ?? !smoke;
+const profile = flags.profile ?? (!smoke && !flags.only);
 const ROOT = join(import.meta.dir, "..");
 const resultsDir = join(ROOT, "bench", "results");
 const run = crypto.randomUUID().slice(0, 8);
@@ -51,6 +61,9 @@ if (flags["seed-only"]) {
   process.exit(0);
 }
 
+const wanted = (scenario: string) => !flags.only || flags.only.split(",").includes(scenario);
+// Refuses before anything starts when the floor comparison's generator is missing.
+const wrk = wanted("floor") ? wrkBinary() : "";
 const k6 = await k6Binary();
 const started = performance.now();
 say(`starting users, availability and suggestions (run ${run})`);
@@ -77,7 +90,28 @@ try {
     return result;
   };
 
-  const wanted = (scenario: string) => !flags.only || flags.only.split(",").includes(scenario);
+  const floor = wanted("floor")
+    ? await (async () => {
+        const settings = {
+          rounds: Number(flags["floor-rounds"]),
+          threads: Number(flags["floor-threads"]),
+          connections: Number(flags["floor-connections"]),
+          seconds: smoke ? 2 : Number(flags["floor-seconds"]),
+        };
+        say(`floor comparison: wrk -t${settings.threads} -c${settings.connections} -d${settings.seconds}s, ${settings.rounds} rounds`);
+        const result = await compareWithFloor({
+          wrk,
+          system,
+          cachePrefix: `bench:${run}:`,
+          users: userCount,
+          emailPrefix: prefix,
+          say,
+          ...settings,
+        });
+        await Bun.write(join(resultsDir, "floor.json"), `${JSON.stringify({ settings, ...result }, null, 2)}\n`);
+        return result;
+      })()
+    : undefined;
   const cacheHit = wanted("cache-hit") ? await k6Run("cache-hit.js", "cache-hit", { BASE_URL: system.users.url }) : undefined;
   const suggestions = wanted("suggestions")
     ? await k6Run("suggestions.js", "suggestions", { BASE_URL: system.suggestions.url, USERS_URL: system.users.url })
@@ -130,9 +164,10 @@ try {
     Object.keys(watch).map((name) => [name, Math.max(...usages.map((usage) => usage[name]?.max_rss_mb ?? 0))]),
   );
   if (workerResults.length) memory.worker = Math.max(...workerResults.flatMap((r) => r.worker_rss_mb));
-  // The memory row stays last, under every scenario that loaded the services.
   const serviceRows = benchmarkRows({ cacheHit, suggestions, common: commonRun, explain: explainRun, token }, memory, smoke);
-  const rows = [...serviceRows.slice(0, -1), ...workerRows(workerResults, smoke), serviceRows.at(-1)!];
+  // The memory row stays last, and only when some scenario loaded the services under the sampler.
+  const memoryRow = usages.length ? [serviceRows.at(-1)!] : [];
+  const rows = [...serviceRows.slice(0, -1), ...workerRows(workerResults, smoke), ...memoryRow];
   const table = markdownTable(
     ["scenario", "budget", "measured", "verdict"],
     rows.map((r) => [r.scenario, r.budget, r.measured, r.verdict]),
@@ -172,14 +207,21 @@ try {
   say(
     `\n${smoke ? "Smoke run (loose thresholds; the numbers do not count)" : "Benchmark"}, ${navigator.hardwareConcurrency} CPUs, ${Math.round((performance.now() - started) / 1000)} s\n`,
   );
-  say(table);
+  if (rows.length) say(table);
+  const floorTable = floor
+    ? markdownTable(
+        ["route (wrk, closed loop)", "real services (median)", "floor (median)", "real/floor (rounds)", "spread"],
+        floorRows(floor),
+      )
+    : "";
+  if (floorTable) say(`\nAgainst the plain-Bun floor:\n\n${floorTable}`);
   if (profileTable) say(`\nWhere a suggestion's time goes (each hop alone):\n\n${profileTable}`);
   if (workerTable) say(`\nWhere a task's CPU goes:\n\n${workerTable}`);
   say(`\nresults: ${resultsDir}`);
 
   await Bun.write(
     join(resultsDir, "summary.md"),
-    `${table}\n${profileTable ? `\n${profileTable}\n` : ""}${workerTable ? `\n${workerTable}\n` : ""}`,
+    `${table}\n${floorTable ? `\n${floorTable}\n` : ""}${profileTable ? `\n${profileTable}\n` : ""}${workerTable ? `\n${workerTable}\n` : ""}`,
   );
   await Bun.write(
     join(resultsDir, "summary.json"),
