@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { startService, type RunningService } from "@w2meet/testing";
 import type { NativeSystem } from "./native.ts";
+import { watchProcesses } from "./sampler.ts";
 import { runWrk, type WrkRun } from "./wrk.ts";
 
 const FLOOR_SERVER = join(import.meta.dir, "floor-server.ts");
@@ -22,15 +23,25 @@ async function startFloor(cachePrefix: string) {
     const users = await start("users");
     const availability = await start("relay", { UPSTREAM: `${users.url}/users/availability?users=` });
     const suggestions = await start("relay", { UPSTREAM: `${availability.url}/availability/common_availabilities?users=` });
-    return { urls: { "cache-hit": cacheHit.url, suggestions: suggestions.url }, stop: () => Promise.all(started.map((s) => s.stop())) };
+    return {
+      urls: { "cache-hit": cacheHit.url, suggestions: suggestions.url },
+      pids: {
+        "cache-hit": { users: cacheHit.process.pid },
+        suggestions: { users: users.process.pid, availability: availability.process.pid, suggestions: suggestions.process.pid },
+      },
+      stop: () => Promise.all(started.map((s) => s.stop())),
+    };
   } catch (error) {
     await Promise.all(started.map((s) => s.stop()));
     throw error;
   }
 }
 
+/** What one side did in a round: wrk's numbers, and the CPU each server process spent per request (ms). */
+type Side = WrkRun & { cpu_ms_per_request: Record<string, number> };
+
 /** One round of one route: the real services and the floor under the same load, and real/floor. */
-export type FloorRound = { route: Route; round: number; real: WrkRun; floor: WrkRun; ratio: number };
+export type FloorRound = { route: Route; round: number; real: Side; floor: Side; ratio: number };
 
 /** A route's ratios over the rounds: the median, and how far the farthest round lies from it (stable: ≤ 0.05). */
 export type FloorVerdict = { route: Route; ratios: number[]; median: number; spread: number; stable: boolean };
@@ -59,6 +70,11 @@ export async function compareWithFloor(options: {
 }): Promise<{ rounds: FloorRound[]; verdicts: FloorVerdict[] }> {
   const floor = await startFloor(options.cachePrefix);
   const real: Record<Route, string> = { "cache-hit": options.system.users.url, suggestions: options.system.suggestions.url };
+  const { users, availability, suggestions } = options.system;
+  const realPids: Record<Route, Record<string, number>> = {
+    "cache-hit": { users: users.process.pid },
+    suggestions: { users: users.process.pid, availability: availability.process.pid, suggestions: suggestions.process.pid },
+  };
   const rounds: FloorRound[] = [];
   try {
     // Unmeasured: JIT and connection pools warm on both sides before the first round counts.
@@ -68,22 +84,30 @@ export async function compareWithFloor(options: {
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const route of ROUTES) {
-        const measure = async (side: "real" | "floor") => {
-          const result = await runWrk({ ...options, route, baseUrl: side === "real" ? real[route] : floor.urls[route] });
+        const measure = async (side: "real" | "floor"): Promise<Side> => {
+          const watcher = watchProcesses(side === "real" ? realPids[route] : floor.pids[route]);
+          const { output, ...result } = await runWrk({ ...options, route, baseUrl: side === "real" ? real[route] : floor.urls[route] });
+          const usage = watcher.stop();
           if (result.errors || !Number.isFinite(result.requests_per_s)) {
-            throw new Error(`wrk against the ${side} ${route} saw ${result.errors} failed answers:\n${result.output}`);
+            throw new Error(`wrk against the ${side} ${route} saw ${result.errors} failed answers:\n${output}`);
           }
-          return result;
+          const perRequest = Object.entries(usage).map(([name, used]) => [name, (used.cpu_seconds * 1000) / result.requests]);
+          return { ...result, cpu_ms_per_request: Object.fromEntries(perRequest) };
         };
         const order = round % 2 ? (["real", "floor"] as const) : (["floor", "real"] as const);
-        const measured: Partial<Record<"real" | "floor", WrkRun>> = {};
+        const measured: Partial<Record<"real" | "floor", Side>> = {};
         for (const side of order) measured[side] = await measure(side);
-        const { real: realRun, floor: floorRun } = measured as Record<"real" | "floor", WrkRun>;
+        const { real: realRun, floor: floorRun } = measured as Record<"real" | "floor", Side>;
+        const cpu = (run: Side) =>
+          Object.entries(run.cpu_ms_per_request)
+            .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)
+            .join(", ");
         const ratio = realRun.requests_per_s / floorRun.requests_per_s;
         options.say(
           `  round ${round} ${route}: real ${Math.round(realRun.requests_per_s)} req/s (p99 ${realRun.p99_ms.toFixed(2)} ms), ` +
             `floor ${Math.round(floorRun.requests_per_s)} req/s (p99 ${floorRun.p99_ms.toFixed(2)} ms), ratio ${ratio.toFixed(2)}`,
         );
+        options.say(`    CPU ms/request: real ${cpu(realRun)}; floor ${cpu(floorRun)}`);
         rounds.push({ route, round, real: realRun, floor: floorRun, ratio });
       }
     }
