@@ -54,7 +54,7 @@ const median = (values: number[]) => {
 
 /**
  * The closed-loop comparison with the floor, in one run: for each round and route, wrk against the real
- * services and against the floor, one after the other (which goes first alternates by round), same settings.
+ * services and against the floor, same settings, in alternating slices (which goes first alternates too).
  */
 export async function compareWithFloor(options: {
   wrk: string;
@@ -66,6 +66,8 @@ export async function compareWithFloor(options: {
   threads: number;
   connections: number;
   seconds: number;
+  /** How many alternating slices each side's seconds are cut into. */
+  slices: number;
   say: (line: string) => void;
 }): Promise<{ rounds: FloorRound[]; verdicts: FloorVerdict[] }> {
   const floor = await startFloor(options.cachePrefix);
@@ -84,20 +86,40 @@ export async function compareWithFloor(options: {
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const route of ROUTES) {
-        const measure = async (side: "real" | "floor"): Promise<Side> => {
-          const watcher = watchProcesses(side === "real" ? realPids[route] : floor.pids[route]);
-          const { output, ...result } = await runWrk({ ...options, route, baseUrl: side === "real" ? real[route] : floor.urls[route] });
-          const usage = watcher.stop();
-          if (result.errors || !Number.isFinite(result.requests_per_s)) {
-            throw new Error(`wrk against the ${side} ${route} saw ${result.errors} failed answers:\n${output}`);
+        // Each side's seconds are cut into slices that alternate with the other side's, so a slow spell
+        // of the machine falls on both rather than on one.
+        const slices: Record<"real" | "floor", { run: WrkRun; cpu: Record<string, number> }[]> = { real: [], floor: [] };
+        for (let slice = 0; slice < options.slices; slice++) {
+          const order = (round + slice) % 2 ? (["real", "floor"] as const) : (["floor", "real"] as const);
+          for (const side of order) {
+            const watcher = watchProcesses(side === "real" ? realPids[route] : floor.pids[route]);
+            const baseUrl = side === "real" ? real[route] : floor.urls[route];
+            const { output, ...run } = await runWrk({ ...options, route, baseUrl, seconds: options.seconds / options.slices });
+            const usage = watcher.stop();
+            if (run.errors || !Number.isFinite(run.requests_per_s)) {
+              throw new Error(`wrk against the ${side} ${route} saw ${run.errors} failed answers:\n${output}`);
+            }
+            slices[side].push({ run, cpu: Object.fromEntries(Object.entries(usage).map(([name, used]) => [name, used.cpu_seconds])) });
           }
-          const perRequest = Object.entries(usage).map(([name, used]) => [name, (used.cpu_seconds * 1000) / result.requests]);
-          return { ...result, cpu_ms_per_request: Object.fromEntries(perRequest) };
+        }
+        const sideOf = (side: "real" | "floor"): Side => {
+          const runs = slices[side].map((s) => s.run);
+          const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+          const names = Object.keys(slices[side][0]!.cpu);
+          return {
+            requests,
+            errors: 0,
+            requests_per_s: runs.reduce((sum, run) => sum + run.requests_per_s, 0) / runs.length,
+            // Latency percentiles cannot be merged exactly: the median of the slices' own.
+            p50_ms: median(runs.map((run) => run.p50_ms)),
+            p99_ms: median(runs.map((run) => run.p99_ms)),
+            cpu_ms_per_request: Object.fromEntries(
+              names.map((name) => [name, (slices[side].reduce((sum, s) => sum + s.cpu[name]!, 0) * 1000) / requests]),
+            ),
+          };
         };
-        const order = round % 2 ? (["real", "floor"] as const) : (["floor", "real"] as const);
-        const measured: Partial<Record<"real" | "floor", Side>> = {};
-        for (const side of order) measured[side] = await measure(side);
-        const { real: realRun, floor: floorRun } = measured as Record<"real" | "floor", Side>;
+        const realRun = sideOf("real");
+        const floorRun = sideOf("floor");
         const cpu = (run: Side) =>
           Object.entries(run.cpu_ms_per_request)
             .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)

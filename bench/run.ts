@@ -9,7 +9,7 @@
 // doing the same hops (bench/floor-server.ts), closed-loop with wrk, interleaved, in rounds; prints real/floor.
 // Flags: --smoke, --profile / --no-profile (per-hop runs; on by default only in a full run without --only),
 // --only=floor,cache-hit,suggestions,common-100,explain-100,token,worker, --users=200,
-// --floor-rounds=3 --floor-seconds=10 --floor-threads=2 --floor-connections=16 (the floor comparison's wrk),
+// --floor-rounds=3 --floor-seconds=10 --floor-threads=2 --floor-connections=16 --floor-slices=5 (the floor comparison's wrk),
 // --worker-rate=300 --worker-seconds=30 (the worker's offered load),
 // --cpu-prof (Markdown CPU profiles of the services), --bun-options=--smol (flags for the services),
 // --seed-only=<users API base URL> (seed the benchmark users elsewhere, e.g. through the gateway, and exit).
@@ -41,6 +41,7 @@ const { values: flags } = parseArgs({
     "floor-seconds": { type: "string", default: "10" },
     "floor-threads": { type: "string", default: "2" },
     "floor-connections": { type: "string", default: "16" },
+    "floor-slices": { type: "string", default: "5" },
     "worker-rate": { type: "string", default: "300" },
     "worker-seconds": { type: "string", default: "30" },
     // Only seeds the benchmark users through this users API (e.g. the gateway's http://localhost:8080/api), then exits.
@@ -64,7 +65,9 @@ if (flags["seed-only"]) {
 const wanted = (scenario: string) => !flags.only || flags.only.split(",").includes(scenario);
 // Refuses before anything starts when the floor comparison's generator is missing.
 const wrk = wanted("floor") ? wrkBinary() : "";
-const k6 = await k6Binary();
+const k6Scenarios = ["cache-hit", "suggestions", "common-100", "explain-100", "token"];
+// k6 only when a k6 script runs (installed on first use); the floor comparison and the worker need none.
+const k6 = profile || k6Scenarios.some(wanted) ? await k6Binary() : "";
 const started = performance.now();
 say(`starting users, availability and suggestions (run ${run})`);
 const bunOptions = [flags["bun-options"], flags["cpu-prof"] ? `--cpu-prof-md --cpu-prof-dir=${join(resultsDir, "profiles")}` : ""]
@@ -96,9 +99,12 @@ try {
           rounds: Number(flags["floor-rounds"]),
           threads: Number(flags["floor-threads"]),
           connections: Number(flags["floor-connections"]),
+          slices: smoke ? 1 : Number(flags["floor-slices"]),
           seconds: smoke ? 2 : Number(flags["floor-seconds"]),
         };
-        say(`floor comparison: wrk -t${settings.threads} -c${settings.connections} -d${settings.seconds}s, ${settings.rounds} rounds`);
+        say(
+          `floor comparison: wrk -t${settings.threads} -c${settings.connections}, ${settings.seconds} s a side in ${settings.slices} slices, ${settings.rounds} rounds`,
+        );
         const result = await compareWithFloor({
           wrk,
           system,
