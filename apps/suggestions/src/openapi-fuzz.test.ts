@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createLogger } from "@w2meet/kit";
 import { fuzzFromOpenApi, person, startFakeAvailability, type FakeAvailability } from "@w2meet/testing";
-import { buildSuggestionsApp } from "./app.ts";
-import { createSuggestionsClients } from "./clients.ts";
-import { loadSuggestionsConfig } from "./config.ts";
+import { suggestionsAppOver } from "../test/app.ts";
 
-const quiet = createLogger({ service: "suggestions", level: "error", sink: () => {} });
 let availability: FakeAvailability;
-let app: ReturnType<typeof buildSuggestionsApp>;
+let app: ReturnType<typeof suggestionsAppOver>;
 beforeAll(() => {
   availability = startFakeAvailability([
     person("ada@example.com", { monday: [9, 10] }),
     person("grace@example.com", { monday: [10] }, "last"),
   ]);
-  const config = loadSuggestionsConfig({ AVAILABILITY_URL: availability.url });
-  app = buildSuggestionsApp(config, createSuggestionsClients(config, quiet));
+  app = suggestionsAppOver(availability.url);
 });
 afterAll(() => availability.stop());
 

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createLogger } from "@w2meet/kit";
 import { closedPortUrl, jsonRequest, person, startFakeAvailability, type FakeAvailability } from "@w2meet/testing";
-import { buildSuggestionsApp } from "../app.ts";
-import { createSuggestionsClients } from "../clients.ts";
-import { loadSuggestionsConfig } from "../config.ts";
+import { suggestionsAppOver } from "../../test/app.ts";
 
-const quiet = createLogger({ service: "suggestions", level: "error", sink: () => {} });
-
-function appFor(availabilityUrl: string, env: Record<string, string> = {}) {
-  const config = loadSuggestionsConfig({ AVAILABILITY_URL: availabilityUrl, ...env });
-  return buildSuggestionsApp(config, createSuggestionsClients(config, quiet));
-}
+const appFor = suggestionsAppOver;
 
 async function get(app: ReturnType<typeof appFor>, query: string, headers: Record<string, string> = {}) {
   const response = await app.handle(jsonRequest("GET", `/suggestions?${query}`, undefined, headers));

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createLogger } from "@w2meet/kit";
 import { addDays, jsonRequest, nextYearsDate, person, startFakeAvailability, type FakeAvailability } from "@w2meet/testing";
-import { buildSuggestionsApp } from "../app.ts";
-import { createSuggestionsClients } from "../clients.ts";
-import { loadSuggestionsConfig } from "../config.ts";
+import { suggestionsAppOver } from "../../test/app.ts";
 
-const quiet = createLogger({ service: "suggestions", level: "error", sink: () => {} });
 const JANUARY_MONDAY = nextYearsDate(1, 12, "monday");
 // The Sunday New York's clocks go back (first Sunday of November).
 const NEW_YORK_FALL_BACK = nextYearsDate(11, 1, "sunday");
@@ -20,11 +16,10 @@ const people = [
 ];
 
 let availability: FakeAvailability;
-let app: ReturnType<typeof buildSuggestionsApp>;
+let app: ReturnType<typeof suggestionsAppOver>;
 beforeAll(() => {
   availability = startFakeAvailability(people);
-  const config = loadSuggestionsConfig({ AVAILABILITY_URL: availability.url });
-  app = buildSuggestionsApp(config, createSuggestionsClients(config, quiet));
+  app = suggestionsAppOver(availability.url);
 });
 afterAll(() => availability.stop());
 
