@@ -181,6 +181,13 @@ describe("GET /suggestions/explain", () => {
     await applyEach(group, body.relaxations);
   });
 
+  test("leaving someone out of a group whose min_attendees named everyone applies min_attendees for the rest", async () => {
+    const group = "users=ada@example.com,bob@example.com,cy@example.com&duration=120&if_needed=none&min_attendees=3";
+    const { body } = await explain(group);
+    expect(body.relaxations.drop_optional[0].apply).toEqual({ without: "cy@example.com", min_attendees: "2" });
+    await applyEach(group, body.relaxations);
+  });
+
   test("a shorter meeting a quarter hour short of the one asked", async () => {
     const { body } = await explain("users=ada@example.com,fay@example.com&duration=180");
     expect(body.relaxations.shorter[0]).toMatchObject({ duration: 165, slots: 1, first: { day: "monday", slot: [9.25, 12] } });
