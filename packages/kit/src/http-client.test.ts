@@ -11,6 +11,11 @@ const downstream = Bun.serve({
     seen.push(request.headers.get("case-id"));
     const path = new URL(request.url).pathname;
     if (path === "/slow") await Bun.sleep(500);
+    // Headers at once, then half a body and nothing more.
+    if (path === "/stalled")
+      return new Response(new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('{"ok":')) }), {
+        headers: { "content-type": "application/json" },
+      });
     if (request.method === "POST") {
       const { headers } = request;
       const body = await request.text();
@@ -64,6 +69,16 @@ test("turns a refused connection and a timeout into 503 problems", async () => {
   const slow = await failure(client.get("/slow", "c"));
   expect(slow.status).toBe(503);
   expect(slow.message).toContain("200 ms");
+});
+
+test("times the whole call, reading the answer included: a body that stalls is a 503 too", async () => {
+  const started = performance.now();
+  const stalled = await failure(client.get("/stalled", "c"));
+  expect(stalled.status).toBe(503);
+  expect(stalled.message).toBe("The users service did not answer within 200 ms");
+  expect(performance.now() - started).toBeLessThan(1000);
+  // The client still serves calls afterwards.
+  expect((await client.get("/ok", "c")).body).toEqual({ ok: true });
 });
 
 test("posts a JSON body with its headers, the idempotency key and the case id, and returns the answer", async () => {

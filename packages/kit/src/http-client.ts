@@ -45,45 +45,57 @@ type Posted = { body: string; headers: Record<string, string>; idempotent: boole
 
 /**
  * One GET (or, given `posted`, one POST) to another service with the case id, through Bun's pooled
- * keep-alive fetch (one pool per replica address) and a timeout for the whole call. The replica is the
- * one with the fewest calls under way; one that cannot be connected to is left out and the call goes to
- * the next (a POST only when it carries an idempotency key, so the callee can tell a repeat). Unreachable
- * (no replica answers) or too slow → 503 problem naming the service. A timeout is not retried: the callee
- * may still be working on it.
+ * keep-alive fetch (one pool per replica address), its answer handed to `read`, and a timeout for the
+ * whole call, reading included. The replica is the one with the fewest calls under way; one that cannot
+ * be connected to is left out and the call goes to the next (a POST only when it carries an idempotency
+ * key, so the callee can tell a repeat). Unreachable (no replica answers) or too slow → 503 problem
+ * naming the service. A timeout is not retried: the callee may still be working on it.
  */
-export async function callService(target: ServiceTarget, path: string, caseId?: string, posted?: Posted): Promise<Response> {
-  const unreachable = () => new ProblemError("unavailable", `The ${target.name} service is unreachable`);
+export async function callService<T>(
+  target: ServiceTarget,
+  path: string,
+  read: (response: Response) => Promise<T>,
+  caseId?: string,
+  posted?: Posted,
+): Promise<T> {
   const signal = AbortSignal.timeout(target.timeoutMs);
+  const tooSlow = () => new ProblemError("unavailable", `The ${target.name} service did not answer within ${target.timeoutMs} ms`);
+  const unreachable = () => new ProblemError("unavailable", `The ${target.name} service is unreachable`);
+  const timedOut = (error: unknown) => signal.aborted || (error instanceof Error && error.name === "TimeoutError");
   const tried = new Set<string>();
   for (;;) {
     const address = await target.replicas.pick(tried).catch(() => undefined);
     if (address === undefined) throw unreachable();
-    tried.add(address);
+    let response: Response;
     try {
       const headers = { host: target.host, accept: "application/json", ...(caseId && { [CASE_ID_HEADER]: caseId }) };
-      if (posted) {
-        return await fetch(target.urlAt(address, path), {
-          method: "POST",
-          headers: { ...headers, "content-type": "application/json", ...posted.headers },
-          body: posted.body,
-          signal,
-        });
-      }
-      return await fetch(target.urlAt(address, path), {
-        // A GET that failed before any answer is safe to send to another replica.
-        method: "GET",
-        headers,
-        signal,
-      });
+      response = await fetch(
+        target.urlAt(address, path),
+        posted
+          ? {
+              method: "POST",
+              headers: { ...headers, "content-type": "application/json", ...posted.headers },
+              body: posted.body,
+              signal,
+            }
+          : // A GET that failed before any answer is safe to send to another replica.
+            { method: "GET", headers, signal },
+      );
     } catch (error) {
-      if (signal.aborted || (error instanceof Error && error.name === "TimeoutError")) {
-        throw new ProblemError("unavailable", `The ${target.name} service did not answer within ${target.timeoutMs} ms`);
-      }
+      if (timedOut(error)) throw tooSlow();
       await target.replicas.failedToConnect(address);
       // The connection may have failed after the body went out: without a key the callee could do it twice.
       if (posted && !posted.idempotent) throw unreachable();
+      tried.add(address);
+      continue;
     } finally {
       target.replicas.done(address);
+    }
+    try {
+      return await read(response);
+    } catch (error) {
+      if (timedOut(error)) throw tooSlow();
+      throw error;
     }
   }
 }
@@ -95,50 +107,48 @@ export async function callService(target: ServiceTarget, path: string, caseId?: 
  */
 export function createServiceClient(options: ServiceClientOptions) {
   const target = serviceTarget(options);
-  return {
-    name: options.name,
-    target,
-    async get<T>(path: string, caseId: string): Promise<ServiceAnswer<T>> {
-      const response = await callService(target, path, caseId);
+  /** A 5xx → 502 problem; any other answer, its status and JSON body (with `empty`, no body is `undefined`). */
+  const jsonAnswer =
+    <T>(empty: boolean) =>
+    async (response: Response): Promise<ServiceAnswer<T>> => {
       if (response.status >= 500) {
         await response.body?.cancel();
         throw new ProblemError("bad_gateway", `The ${options.name} service answered ${response.status}`);
       }
+      const text = await response.text();
+      if (empty && !text) return { status: response.status, body: undefined as T };
       try {
-        return { status: response.status, body: (await response.json()) as T };
+        return { status: response.status, body: JSON.parse(text) as T };
       } catch {
         throw new ProblemError("bad_gateway", `The ${options.name} service answered with a body that is not JSON`);
       }
+    };
+  return {
+    name: options.name,
+    target,
+    get<T>(path: string, caseId: string): Promise<ServiceAnswer<T>> {
+      return callService(target, path, jsonAnswer<T>(false), caseId);
     },
     /**
      * POSTs `body` as JSON with `headers` (an `Authorization`, say). With `idempotencyKey` (sent as
      * `Idempotency-Key`) a call that could not connect goes to the next replica; without, it is a 503 at
      * once. An answer without a body is `undefined`.
      */
-    async post<T>(
+    post<T>(
       path: string,
       body: unknown,
       call: { caseId: string; headers?: Record<string, string>; idempotencyKey?: string },
     ): Promise<ServiceAnswer<T | undefined>> {
       const headers = { ...call.headers, ...(call.idempotencyKey && { "idempotency-key": call.idempotencyKey }) };
       const posted = { body: JSON.stringify(body), headers, idempotent: call.idempotencyKey !== undefined };
-      const response = await callService(target, path, call.caseId, posted);
-      if (response.status >= 500) {
-        await response.body?.cancel();
-        throw new ProblemError("bad_gateway", `The ${options.name} service answered ${response.status}`);
-      }
-      try {
-        const text = await response.text();
-        return { status: response.status, body: text ? (JSON.parse(text) as T) : undefined };
-      } catch {
-        throw new ProblemError("bad_gateway", `The ${options.name} service answered with a body that is not JSON`);
-      }
+      return callService(target, path, jsonAnswer<T | undefined>(true), call.caseId, posted);
     },
     /** Resolves when a replica's liveness route answers 200; for health checks. */
-    async live(): Promise<void> {
-      const response = await callService(target, "/health/live");
-      await response.body?.cancel();
-      if (!response.ok) throw new Error(`${options.name} answered ${response.status}`);
+    live(): Promise<void> {
+      return callService(target, "/health/live", async (response) => {
+        await response.body?.cancel();
+        if (!response.ok) throw new Error(`${options.name} answered ${response.status}`);
+      });
     },
   };
 }

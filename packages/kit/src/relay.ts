@@ -17,19 +17,36 @@ const isProblem = (body: unknown): body is Problem =>
 export function createRelayingClient(options: ServiceClientOptions) {
   const client = createServiceClient(options);
   const badGateway = (status: number, why = "") => new ProblemError("bad_gateway", `The ${options.name} service answered ${status}${why}`);
+  const parse = (status: number, text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw badGateway(status, " with a body that is not JSON");
+    }
+  };
+  /**
+   * A success as the JSON text it came as, unparsed, for a caller that passes it on; an error answer
+   * parsed as problem details all the same.
+   */
+  const getText = (path: string, caseId: string): Promise<RelayedAnswer<string>> =>
+    callService(
+      client.target,
+      path,
+      async (response): Promise<RelayedAnswer<string>> => {
+        const text = await response.text();
+        if (response.ok) return { ok: true, status: response.status, body: text };
+        const body = parse(response.status, text);
+        if (!isProblem(body)) throw badGateway(response.status);
+        return { ok: false, status: response.status, problem: body };
+      },
+      caseId,
+    );
   return {
     ...client,
+    getText,
     async get<T>(path: string, caseId: string): Promise<RelayedAnswer<T>> {
-      const response = await callService(client.target, path, caseId);
-      let body: unknown;
-      try {
-        body = await response.json();
-      } catch {
-        throw badGateway(response.status, " with a body that is not JSON");
-      }
-      if (response.ok) return { ok: true, status: response.status, body: body as T };
-      if (!isProblem(body)) throw badGateway(response.status);
-      return { ok: false, status: response.status, problem: body };
+      const answer = await getText(path, caseId);
+      return answer.ok ? { ...answer, body: parse(answer.status, answer.body) as T } : answer;
     },
   };
 }
