@@ -10,6 +10,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Whether lines of `level` are written, so a caller can skip building fields no line would carry. */
+  enabled(level: LogLevel): boolean;
   child(fields: LogFields): Logger;
 }
 
@@ -29,6 +31,7 @@ export function createLogger(options: { service: string; level?: LogLevel; sink?
     info: (msg, fields) => write("info", msg, fields),
     warn: (msg, fields) => write("warn", msg, fields),
     error: (msg, fields) => write("error", msg, fields),
+    enabled: (level) => levels[level] >= threshold,
     child: (fields) => createLogger(options, { ...bound, ...fields }),
   };
 }

@@ -1,37 +1,80 @@
 import { Elysia } from "elysia";
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { collectDefaultMetrics, type Metric, Registry } from "prom-client";
 import { answerOf, requestTiming } from "./request-timing.ts";
 
-/** Prometheus metrics of one service: its own registry, so several apps can live in one process. */
-function createMetrics(service: string) {
-  const registry = new Registry();
-  registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
-  const labelNames = ["method", "route", "status"] as const;
-  const requests = new Counter({ name: "http_requests_total", help: "HTTP requests answered", labelNames, registers: [registry] });
-  const duration = new Histogram({
-    name: "http_request_duration_seconds",
+/** Upper bounds (seconds) of the request-duration buckets. */
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/** The requests answered with one method, route and status: how many, their total time, and how many fell in each bucket. */
+type Series = { labels: { method: string; route: string; status: string }; count: number; sum: number; buckets: number[] };
+
+/**
+ * `http_requests_total` and `http_request_duration_seconds`, kept per method, route and status in plain
+ * counters and handed to prom-client's registry as its own metric objects (`get()` at scrape time).
+ * prom-client's Counter and Histogram hash and validate the labels on every observation, which on a
+ * request that is otherwise a few fetches was a tenth of the framework's cost per hop (BENCHMARKS.md,
+ * "Per-hop cost against the floor"); here one observation is a map lookup and three additions.
+ */
+function requestMetrics(registry: Registry) {
+  const series = new Map<string, Series>();
+  const values = (pick: (one: Series) => { labels: object; value: number; metricName?: string }[]) => [...series.values()].flatMap(pick);
+  const requests = {
+    name: "http_requests_total",
+    help: "HTTP requests answered",
+    type: "counter",
+    aggregator: "sum",
+    get: async () => ({ ...requests, values: values((one) => [{ labels: one.labels, value: one.count }]) }),
+    reset: () => series.clear(),
+  };
+  const name = "http_request_duration_seconds";
+  const duration = {
+    name,
     help: "Time to answer an HTTP request",
-    labelNames,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
-  return {
-    registry,
-    observe(method: string, route: string, status: number, seconds: number) {
-      const labels = { method, route, status: String(status) };
-      requests.inc(labels);
-      duration.observe(labels, seconds);
-    },
+    type: "histogram",
+    aggregator: "sum",
+    get: async () => ({
+      ...duration,
+      values: values((one) => {
+        let cumulative = 0;
+        return [
+          ...BUCKETS.map((le, i) => {
+            cumulative += one.buckets[i]!;
+            return { labels: { ...one.labels, le }, value: cumulative, metricName: `${name}_bucket` };
+          }),
+          { labels: { ...one.labels, le: "+Inf" }, value: one.count, metricName: `${name}_bucket` },
+          { labels: one.labels, value: one.sum, metricName: `${name}_sum` },
+          { labels: one.labels, value: one.count, metricName: `${name}_count` },
+        ];
+      }),
+    }),
+    reset: () => series.clear(),
+  };
+  registry.registerMetric(requests as unknown as Metric);
+  registry.registerMetric(duration as unknown as Metric);
+  return (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${status} ${route}`;
+    let one = series.get(key);
+    if (!one) {
+      one = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
+      series.set(key, one);
+    }
+    one.count++;
+    one.sum += seconds;
+    const bucket = BUCKETS.findIndex((bound) => seconds <= bound);
+    if (bucket >= 0) one.buckets[bucket]!++;
   };
 }
 
 /**
  * Prometheus metrics at `GET /metrics` (not routed by the gateway): requests counted and timed by method,
- * route and status, and the process's own metrics.
+ * route and status, and the process's own metrics (prom-client's defaults), in one registry per service
+ * so several apps can live in one process.
  */
 export function metrics(options: { service: string }) {
-  const { registry, observe } = createMetrics(options.service);
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: options.service });
+  collectDefaultMetrics({ register: registry });
+  const observe = requestMetrics(registry);
   return (
     new Elysia({ name: "kit.metrics", seed: options.service })
       .use(requestTiming())

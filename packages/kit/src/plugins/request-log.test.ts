@@ -42,3 +42,20 @@ describe("requestLog", () => {
     expect(lines.filter((entry) => entry.case_id === "line-2")).toHaveLength(1);
   });
 });
+
+describe("requestLog above info", () => {
+  test("writes no request line at LOG_LEVEL=warn, and the service's own warnings still", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ service: "quiet", level: "warn", sink: (line) => lines.push(line) });
+    expect(logger.enabled("info")).toBe(false);
+    expect(logger.enabled("warn")).toBe(true);
+    const app = new Elysia().use(requestLog({ logger })).get("/warned", () => {
+      logger.warn("something to see");
+      return "ok";
+    });
+    expect((await app.handle(new Request("http://localhost/warned"))).status).toBe(200);
+    await waitFor(() => lines.length > 0);
+    await Bun.sleep(20);
+    expect(lines.map((line) => JSON.parse(line).msg)).toEqual(["something to see"]);
+  });
+});

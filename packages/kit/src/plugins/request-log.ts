@@ -14,6 +14,7 @@ export const requestLog = (options: { logger: Logger }) =>
   new Elysia({ name: "kit.request-log" })
     .use(requestTiming())
     .onAfterResponse({ as: "global" }, ({ request, set, route: matched, responseValue }) => {
+      if (!options.logger.enabled("info")) return;
       const { status, route, durationMs } = answerOf({ request, set, route: matched, responseValue });
       const errorCode = problemCodeOf(request);
       options.logger.info("request", {
