@@ -82,7 +82,19 @@ export function problemResponse(problem: Problem, headers: Record<string, string
   });
 }
 
-/** A 200 answer whose body is already JSON text (e.g. straight from a cache). */
-export function jsonResponse(json: string, headers: Record<string, string> = {}): Response {
-  return new Response(json, { headers: { ...headers, "content-type": "application/json" } });
+/**
+ * A 200 answer whose body is already JSON text (e.g. straight from a cache), with `headers` and the
+ * headers the request's hooks have set so far (its case id): those move from `set` into the answer. Elysia
+ * hands a Response to the server untouched only while `set.headers` is empty; otherwise it makes a new
+ * one around the body as a stream, with every header copied, which cost a quarter of a cache hit's
+ * server time (BENCHMARKS.md, "Per-hop cost against the floor"). A hook that adds headers after the
+ * handler still gets them sent, Elysia merging them as before.
+ */
+export function jsonResponse(json: string, set: { headers: Record<string, unknown> }, headers: Record<string, string> = {}): Response {
+  const all: Record<string, string> = {};
+  for (const name in set.headers) {
+    all[name] = String(set.headers[name]);
+    delete set.headers[name];
+  }
+  return new Response(json, { headers: Object.assign(all, headers, { "content-type": "application/json" }) });
 }

@@ -65,7 +65,7 @@ export const usersRoutes = (deps: users.UsersDeps) =>
         },
       },
     )
-    .get("/availability", async ({ query }) => jsonResponse(await users.readGroupAvailability(deps, groupFromQuery(query))), {
+    .get("/availability", async ({ query, set }) => jsonResponse(await users.readGroupAvailability(deps, groupFromQuery(query)), set), {
       query: GroupQuery,
       response: { 200: GroupAvailability, 400: Problem },
       detail: {
@@ -135,10 +135,10 @@ export const usersRoutes = (deps: users.UsersDeps) =>
     )
     .get(
       "/:email/availability",
-      async ({ params }) => {
+      async ({ params, set }) => {
         const found = await users.readAvailability(deps, params.email);
         if (!found) throw unknownUser(params.email);
-        return jsonResponse(found.json, { "x-cache": found.hit ? "HIT" : "MISS" });
+        return jsonResponse(found.json, set, { "x-cache": found.hit ? "HIT" : "MISS" });
       },
       {
         params: UserParams,

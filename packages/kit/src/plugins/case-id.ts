@@ -10,8 +10,11 @@ export function resolveCaseId(incoming: string | null | undefined): string {
   return incoming && VALID.test(incoming) ? incoming : crypto.randomUUID();
 }
 
+// Kept apart from the response headers too: `jsonResponse` moves those into the answer it makes.
+const caseIds = new WeakMap<object, string>();
+
 /** The case id of the request being handled, set by the `caseId` plugin on every request. */
-export const caseIdOf = (set: { headers: Record<string, unknown> }) => set.headers[CASE_ID_HEADER] as string;
+export const caseIdOf = (set: { headers: Record<string, unknown> }) => caseIds.get(set) ?? (set.headers[CASE_ID_HEADER] as string);
 
 /**
  * Case ids: keeps a well-formed incoming `Case-ID` (1–128 of `[A-Za-z0-9._:-]`), otherwise makes a new
@@ -19,5 +22,7 @@ export const caseIdOf = (set: { headers: Record<string, unknown> }) => set.heade
  */
 export const caseId = () =>
   new Elysia({ name: "kit.case-id" }).onRequest(({ request, set }) => {
-    set.headers[CASE_ID_HEADER] = resolveCaseId(request.headers.get(CASE_ID_HEADER));
+    const id = resolveCaseId(request.headers.get(CASE_ID_HEADER));
+    caseIds.set(set, id);
+    set.headers[CASE_ID_HEADER] = id;
   });
