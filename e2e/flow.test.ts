@@ -61,6 +61,13 @@ test("a group registered through the users service gets its common hours and fir
     { day: "tuesday", start: 14, end: 15 },
   ]);
 
+  // The members suggestions ranks are the users service's own answer, as it stored them.
+  const stored = await json(await fetch(`${users.url}/users/availability?users=grace@example.com,ada@example.com`));
+  const members = await json(await fetch(`${availability.url}/availability/members?users=Grace@example.com,ada@example.com`));
+  expect(members.status).toBe(200);
+  expect(members.body).toEqual({ users: ["grace@example.com", "ada@example.com"], members: stored.body.users });
+  expect(members.body.members.map((member: { email: string }) => member.email)).toEqual(["grace@example.com", "ada@example.com"]);
+
   const suggested = await fetch(`${suggestions.url}/suggestions?userId1=ada@example.com&userId2=grace@example.com`, {
     headers: { "case-id": "flow-case-1" },
   });
@@ -77,8 +84,9 @@ test("a group registered through the users service gets its common hours and fir
 test("an unknown user is a 404 naming them, from availability and from suggestions", async () => {
   const query = "users=ada@example.com,nobody@example.com";
   const fromAvailability = await json(await fetch(`${availability.url}/availability/common_availabilities?${query}`));
+  const members = await json(await fetch(`${availability.url}/availability/members?${query}`));
   const fromSuggestions = await json(await fetch(`${suggestions.url}/suggestions?${query}`));
-  for (const answer of [fromAvailability, fromSuggestions]) {
+  for (const answer of [fromAvailability, members, fromSuggestions]) {
     expect(answer.status).toBe(404);
     expect(answer.body.missing).toEqual(["nobody@example.com"]);
   }

@@ -43,6 +43,15 @@ export const CommonAvailability = Type.Object({
 });
 export type CommonAvailability = Static<typeof CommonAvailability>;
 
+/** Answer of `GET /availability/members`: each member of a group as stored, for a caller that ranks meetings. */
+export const GroupMembers = Type.Object({
+  users: Type.Array(Email, { description: "The group: distinct lower-cased emails in request order" }),
+  members: Type.Array(UserAvailability, {
+    description: "Each member's weeks, if-needed weeks, time zone, dated exceptions and preference, in request order",
+  }),
+});
+export type GroupMembers = Static<typeof GroupMembers>;
+
 /** A run of common free time on one date of a dated query, within that date in the display zone. */
 export const DatedInterval = Type.Object(DatedPlace, {
   examples: [

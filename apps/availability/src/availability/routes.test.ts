@@ -122,6 +122,64 @@ describe("GET /availability/common_availabilities", () => {
   });
 });
 
+describe("GET /availability/members", () => {
+  test("answers each member as the users service stores them, in request order, and nothing computed", async () => {
+    const before = users.calls.length;
+    const { status, headers, body } = await get(app, "/availability/members?users=Grace@example.com,ada@example.com,linus@example.com", {
+      "case-id": "case-members-1",
+    });
+    expect(status).toBe(200);
+    expect(headers.get("case-id")).toBe("case-members-1");
+    expect(body).toEqual({ users: ["grace@example.com", "ada@example.com", "linus@example.com"], members: [grace, ada, linus] });
+    expect(users.calls.slice(before)).toEqual([{ caseId: "case-members-1", users: "grace@example.com,ada@example.com,linus@example.com" }]);
+  });
+
+  test("answers 404 naming every unknown user, and 400 naming a bad group", async () => {
+    const unknown = await get(app, "/availability/members?users=ada@example.com,ghost@example.com,nobody@example.com");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.missing).toEqual(["ghost@example.com", "nobody@example.com"]);
+    for (const query of ["users=ada@example.com", "users=ada@example.com,not-an-email", ""]) {
+      const { status, body } = await get(app, `/availability/members?${query}`);
+      expect(status).toBe(400);
+      expect(body.errors.map((e: { path: string }) => e.path)).toContain("users");
+    }
+  });
+
+  test("answers the same members when the users service lays its answer out otherwise, and 502 for one that is not JSON", async () => {
+    const other = startFakeUsers([ada, grace]);
+    try {
+      other.answerWith(
+        () =>
+          new Response(JSON.stringify({ missing: [], users: [grace, ada] }, null, 2), { headers: { "content-type": "application/json" } }),
+      );
+      const laidOut = await get(appFor(other.url), "/availability/members?users=grace@example.com,ada@example.com");
+      expect(laidOut.status).toBe(200);
+      expect(laidOut.body).toEqual({ users: ["grace@example.com", "ada@example.com"], members: [grace, ada] });
+      other.answerWith(
+        () =>
+          new Response(JSON.stringify({ missing: ["ghost@example.com"], users: [ada] }), {
+            headers: { "content-type": "application/json" },
+          }),
+      );
+      const missing = await get(appFor(other.url), "/availability/members?users=ada@example.com,ghost@example.com");
+      expect(missing.status).toBe(404);
+      expect(missing.body.missing).toEqual(["ghost@example.com"]);
+      other.answerWith(() => new Response('{"users":[oops', { headers: { "content-type": "application/json" } }));
+      const broken = await get(appFor(other.url), "/availability/members?users=grace@example.com,ada@example.com");
+      expect(broken.status).toBe(502);
+      expect(broken.body.type).toBe("urn:w2meet:problem:bad-gateway");
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test("answers 503 when the users service is unreachable", async () => {
+    const { status, body } = await get(appFor(closedPortUrl("http")), "/availability/members?users=ada@example.com,grace@example.com");
+    expect(status).toBe(503);
+    expect(body.detail).toContain("users");
+  });
+});
+
 describe("GET /availability/heatmap", () => {
   test("counts, and names, who is free at each hour", async () => {
     const { status, body } = await get(app, "/availability/heatmap?users=ada@example.com,grace@example.com,linus@example.com");

@@ -4,10 +4,12 @@ import {
   CommonAvailabilityQuery,
   DatedCommonAvailability,
   DatedHeatmap,
+  GroupMembers,
+  GroupQuery,
   HeatmapQuery,
   Problem,
 } from "@w2meet/contracts";
-import { caseIdOf, groupFromQuery } from "@w2meet/kit";
+import { caseIdOf, groupFromQuery, jsonResponse } from "@w2meet/kit";
 import { Elysia, t } from "elysia";
 import * as availability from "./service.ts";
 
@@ -38,6 +40,27 @@ export const availabilityRoutes = (deps: availability.AvailabilityDeps) =>
             "person's hours placed in their own time zone and dated exceptions applied) and as merged intervals " +
             "(Monday 9, 10, 11 → 9–12; 9.5 is 09:30), with each member's preference. With `from`: real time from " +
             `there for \`days\` days, per date and as dated intervals with ISO 8601 start and end. ${groupErrors}`,
+        },
+      },
+    )
+    .get(
+      "/members",
+      // The members as the users service sent them, spliced in rather than parsed and serialised again.
+      async ({ query, set }) => {
+        const emails = groupFromQuery(query);
+        const members = await availability.readGroupJson(deps, emails, caseIdOf(set));
+        return jsonResponse(`{"users":${JSON.stringify(emails)},"members":${members}}`, set);
+      },
+      {
+        query: GroupQuery,
+        response: { 200: GroupMembers, ...problems },
+        detail: {
+          tags,
+          summary: "Each member of a group as stored",
+          description:
+            "Each member's weeks, if-needed weeks, time zone, dated exceptions and preference, in request order, and " +
+            "nothing computed from them: what a caller that ranks meetings itself (the suggestions service) needs, " +
+            `without the common time it would not use. ${groupErrors}`,
         },
       },
     )

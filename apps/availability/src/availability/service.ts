@@ -11,7 +11,7 @@ import {
   type UserAvailability,
 } from "@w2meet/contracts";
 import { invalid, notFound, ProblemError } from "@w2meet/kit";
-import { relayProblem, type RelayingClient } from "@w2meet/kit/relay";
+import { type RelayedAnswer, relayProblem, type RelayingClient } from "@w2meet/kit/relay";
 import {
   type Calendar,
   commonDated,
@@ -39,11 +39,43 @@ const groupPath = (emails: readonly string[]) => `/users/availability?users=${em
  */
 export async function readGroup({ users }: AvailabilityDeps, emails: readonly string[], caseId: string): Promise<UserAvailability[]> {
   const answer = await users.get<GroupAvailability>(groupPath(emails), caseId);
+  refuseUnlessOk(answer);
+  return everyoneIn(answer.body);
+}
+
+/** Throws what an answer of the users service other than 200 means here: its own 503 as it is, else a 502. */
+function refuseUnlessOk<T>(answer: RelayedAnswer<T>): asserts answer is RelayedAnswer<T> & { ok: true } {
   if (!answer.ok && answer.status === 503) throw relayProblem("users", answer);
   if (!answer.ok || answer.status !== 200) throw new ProblemError("bad_gateway", `The users service answered ${answer.status}`);
-  const { missing } = answer.body;
+}
+
+/** The group's members, or a 404 naming those the users service does not know. */
+function everyoneIn({ users, missing }: GroupAvailability): UserAvailability[] {
   if (missing.length) throw notFound(`No user with email ${missing.join(", ")}`, { missing });
-  return answer.body.users;
+  return users;
+}
+
+// The users service's group answer when everyone was found is exactly `{"users":[...],"missing":[]}`.
+const FOUND_HEAD = '{"users":';
+const FOUND_TAIL = ',"missing":[]}';
+
+/**
+ * The members of the group as `readGroup` finds them, as JSON text for an answer that passes them on: when
+ * the users service found everyone, its list exactly as it sent it (neither parsed nor serialised again),
+ * else what `readGroup` answers or refuses.
+ */
+export async function readGroupJson({ users }: AvailabilityDeps, emails: readonly string[], caseId: string): Promise<string> {
+  const answer = await users.getText(groupPath(emails), caseId);
+  refuseUnlessOk(answer);
+  const text = answer.body;
+  if (text.startsWith(FOUND_HEAD) && text.endsWith(FOUND_TAIL)) return text.slice(FOUND_HEAD.length, -FOUND_TAIL.length);
+  let body: GroupAvailability;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ProblemError("bad_gateway", "The users service answered 200 with a body that is not JSON");
+  }
+  return JSON.stringify(everyoneIn(body));
 }
 
 /** The window of a query (`from`, `days`, `tz`), or a 400 naming what is wrong with it. */

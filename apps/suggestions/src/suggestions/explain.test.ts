@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { addDays, jsonRequest, nextYearsDate, person, startFakeAvailability, type FakeAvailability } from "@w2meet/testing";
-import { suggestionsAppOver } from "../../test/app.ts";
+import { describe, expect, test } from "bun:test";
+import { addDays, jsonRequest, nextYearsDate, person } from "@w2meet/testing";
+import { suggestionsOverFake } from "../../test/app.ts";
 
 const MONDAY = nextYearsDate(1, 12, "monday");
 
@@ -13,13 +13,7 @@ const people = [
   person("fay@example.com", { monday: ["09:15-12:00"] }),
 ];
 
-let availability: FakeAvailability;
-let app: ReturnType<typeof suggestionsAppOver>;
-beforeAll(() => {
-  availability = startFakeAvailability(people);
-  app = suggestionsAppOver(availability.url);
-});
-afterAll(() => availability.stop());
+const app = suggestionsOverFake(people);
 
 async function get(path: string, query: string) {
   const response = await app.handle(jsonRequest("GET", `${path}?${query}`));

@@ -141,9 +141,7 @@ describe("GET /suggestions", () => {
     const { status, headers } = await get(app, "users=Ada@example.com,bob@example.com", { "case-id": "case-suggest-1" });
     expect(status).toBe(200);
     expect(headers.get("case-id")).toBe("case-suggest-1");
-    expect(availability.calls.slice(before)).toEqual([
-      { caseId: "case-suggest-1", users: "ada@example.com,bob@example.com", include: "members" },
-    ]);
+    expect(availability.calls.slice(before)).toEqual([{ caseId: "case-suggest-1", users: "ada@example.com,bob@example.com" }]);
   });
 
   test("passes on a 404 naming the unknown users", async () => {
@@ -230,7 +228,7 @@ describe("when the availability service fails", () => {
     ["a 500", 500, { status: 500, detail: "boom" }],
     ["a 400", 400, { status: 400, detail: "bad" }],
     ["an error that is not problem details", 503, "<html>down</html>"],
-    ["a 200 without the members", 200, { users: [], common_availabilities: {}, intervals: [], preferences: {} }],
+    ["a 200 without the members", 200, { users: [] }],
   ])("answers 502 for %s", async (_, code, answer) => {
     const failing = startFakeAvailability(people);
     failing.failWith(code, answer);

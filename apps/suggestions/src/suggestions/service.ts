@@ -1,4 +1,4 @@
-import type { CommonAvailability, DatedSuggestionList, SuggestionList } from "@w2meet/contracts";
+import type { DatedSuggestionList, GroupMembers, SuggestionList } from "@w2meet/contracts";
 import { ProblemError } from "@w2meet/kit";
 import { relayProblem, type RelayingClient } from "@w2meet/kit/relay";
 import { type MeetingOptions, type PersonInput, suggestDated, suggestWeekly } from "@w2meet/schedule";
@@ -11,15 +11,14 @@ export type SuggestionsDeps = { availability: RelayingClient };
 // `missing`), and the service or the users service behind it being down or failing.
 const PASSED_ON = new Set([404, 502, 503, 504]);
 
-const groupPath = (users: readonly string[]) =>
-  `/availability/common_availabilities?users=${users.map(encodeURIComponent).join(",")}&include=members`;
+const groupPath = (users: readonly string[]) => `/availability/members?users=${users.map(encodeURIComponent).join(",")}`;
 
 /**
  * The members of the group (weeks, if-needed time, zones, exceptions and preferences) from one call to the
  * availability service. Its 404/502/503/504 are passed on as they are; anything else it refuses is a 502.
  */
 export async function membersOf({ availability }: SuggestionsDeps, users: readonly string[], caseId: string): Promise<PersonInput[]> {
-  const answer = await availability.get<CommonAvailability>(groupPath(users), caseId);
+  const answer = await availability.get<GroupMembers>(groupPath(users), caseId);
   if (!answer.ok) {
     if (PASSED_ON.has(answer.status)) throw relayProblem("availability", answer);
     throw new ProblemError("bad_gateway", `The availability service answered ${answer.status}`);

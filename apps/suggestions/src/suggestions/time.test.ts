@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { addDays, jsonRequest, nextYearsDate, person, startFakeAvailability, type FakeAvailability } from "@w2meet/testing";
-import { suggestionsAppOver } from "../../test/app.ts";
+import { describe, expect, test } from "bun:test";
+import { addDays, jsonRequest, nextYearsDate, person } from "@w2meet/testing";
+import { suggestionsOverFake } from "../../test/app.ts";
 
 const JANUARY_MONDAY = nextYearsDate(1, 12, "monday");
 // The Sunday New York's clocks go back (first Sunday of November).
@@ -15,13 +15,7 @@ const people = [
   person("ny@example.com", { monday: [9, 10, 11] }, "first", { time_zone: "America/New_York" }),
 ];
 
-let availability: FakeAvailability;
-let app: ReturnType<typeof suggestionsAppOver>;
-beforeAll(() => {
-  availability = startFakeAvailability(people);
-  app = suggestionsAppOver(availability.url);
-});
-afterAll(() => availability.stop());
+const app = suggestionsOverFake(people);
 
 async function get(query: string) {
   const response = await app.handle(jsonRequest("GET", `/suggestions?${query}`));
