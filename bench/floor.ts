@@ -7,8 +7,8 @@ import { runWrk, type WrkRun } from "./wrk.ts";
 const FLOOR_SERVER = join(import.meta.dir, "floor-server.ts");
 
 /** The routes compared with their floors. */
-const ROUTES = ["cache-hit", "suggestions"] as const;
-type Route = (typeof ROUTES)[number];
+export const ROUTES = ["cache-hit", "suggestions"] as const;
+export type Route = (typeof ROUTES)[number];
 
 /** The plain Bun.serve processes of the floor: one Redis GET; and suggestions -> availability -> users (one MGET). */
 async function startFloor(cachePrefix: string) {
@@ -22,7 +22,7 @@ async function startFloor(cachePrefix: string) {
     const cacheHit = await start("cache-hit");
     const users = await start("users");
     const availability = await start("relay", { UPSTREAM: `${users.url}/users/availability?users=` });
-    const suggestions = await start("relay", { UPSTREAM: `${availability.url}/availability/common_availabilities?users=` });
+    const suggestions = await start("relay", { UPSTREAM: `${availability.url}/availability/members?users=` });
     return {
       urls: { "cache-hit": cacheHit.url, suggestions: suggestions.url },
       pids: {
@@ -38,7 +38,7 @@ async function startFloor(cachePrefix: string) {
 }
 
 /** What one side did in a round: wrk's numbers, and the CPU each server process spent per request (ms). */
-type Side = WrkRun & { cpu_ms_per_request: Record<string, number> };
+export type Side = WrkRun & { cpu_ms_per_request: Record<string, number> };
 
 /** One round of one route: the real services and the floor under the same load, and real/floor. */
 export type FloorRound = { route: Route; round: number; real: Side; floor: Side; ratio: number };
@@ -46,11 +46,68 @@ export type FloorRound = { route: Route; round: number; real: Side; floor: Side;
 /** A route's ratios over the rounds: the median, and how far the farthest round lies from it (stable: ≤ 0.05). */
 export type FloorVerdict = { route: Route; ratios: number[]; median: number; spread: number; stable: boolean };
 
-const median = (values: number[]) => {
+export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
+
+/** A server under test: where wrk sends its load, and the processes whose CPU it costs. */
+export type Target = { url: string; pids: Record<string, number> };
+
+/**
+ * Two targets under the same wrk load for one route, `seconds` each, cut into `slices` that alternate
+ * between them (which goes first alternates with the round and the slice), so that a slow spell of the
+ * machine falls on both rather than on one. Any failed answer aborts the run.
+ */
+export async function alternateSlices<Name extends string>(options: {
+  wrk: string;
+  route: Route;
+  round: number;
+  sides: Record<Name, Target>;
+  users: number;
+  emailPrefix: string;
+  threads: number;
+  connections: number;
+  seconds: number;
+  slices: number;
+}): Promise<Record<Name, Side>> {
+  const names = Object.keys(options.sides) as Name[];
+  const slices = Object.fromEntries(names.map((name) => [name, [] as { run: WrkRun; cpu: Record<string, number> }[]])) as Record<
+    Name,
+    { run: WrkRun; cpu: Record<string, number> }[]
+  >;
+  for (let slice = 0; slice < options.slices; slice++) {
+    const order = (options.round + slice) % 2 ? names : [...names].reverse();
+    for (const name of order) {
+      const side = options.sides[name];
+      const watcher = watchProcesses(side.pids);
+      const { output, ...run } = await runWrk({ ...options, baseUrl: side.url, seconds: options.seconds / options.slices });
+      const usage = watcher.stop();
+      if (run.errors || !Number.isFinite(run.requests_per_s)) {
+        throw new Error(`wrk against ${name} (${options.route}) saw ${run.errors} failed answers:\n${output}`);
+      }
+      slices[name].push({ run, cpu: Object.fromEntries(Object.entries(usage).map(([process, used]) => [process, used.cpu_seconds])) });
+    }
+  }
+  const sideOf = (name: Name): Side => {
+    const runs = slices[name].map((s) => s.run);
+    const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+    const processes = Object.keys(slices[name][0]!.cpu);
+    return {
+      requests,
+      errors: 0,
+      requests_per_s: runs.reduce((sum, run) => sum + run.requests_per_s, 0) / runs.length,
+      // Latency percentiles cannot be merged exactly: the median of the slices' own.
+      p50_ms: median(runs.map((run) => run.p50_ms)),
+      p99_ms: median(runs.map((run) => run.p99_ms)),
+      cpu_ms_per_request: Object.fromEntries(
+        processes.map((process) => [process, (slices[name].reduce((sum, s) => sum + s.cpu[process]!, 0) * 1000) / requests]),
+      ),
+    };
+  };
+  return Object.fromEntries(names.map((name) => [name, sideOf(name)])) as Record<Name, Side>;
+}
 
 /**
  * The closed-loop comparison with the floor, in one run: for each round and route, wrk against the real
@@ -86,40 +143,17 @@ export async function compareWithFloor(options: {
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const route of ROUTES) {
-        // Each side's seconds are cut into slices that alternate with the other side's, so a slow spell
-        // of the machine falls on both rather than on one.
-        const slices: Record<"real" | "floor", { run: WrkRun; cpu: Record<string, number> }[]> = { real: [], floor: [] };
-        for (let slice = 0; slice < options.slices; slice++) {
-          const order = (round + slice) % 2 ? (["real", "floor"] as const) : (["floor", "real"] as const);
-          for (const side of order) {
-            const watcher = watchProcesses(side === "real" ? realPids[route] : floor.pids[route]);
-            const baseUrl = side === "real" ? real[route] : floor.urls[route];
-            const { output, ...run } = await runWrk({ ...options, route, baseUrl, seconds: options.seconds / options.slices });
-            const usage = watcher.stop();
-            if (run.errors || !Number.isFinite(run.requests_per_s)) {
-              throw new Error(`wrk against the ${side} ${route} saw ${run.errors} failed answers:\n${output}`);
-            }
-            slices[side].push({ run, cpu: Object.fromEntries(Object.entries(usage).map(([name, used]) => [name, used.cpu_seconds])) });
-          }
-        }
-        const sideOf = (side: "real" | "floor"): Side => {
-          const runs = slices[side].map((s) => s.run);
-          const requests = runs.reduce((sum, run) => sum + run.requests, 0);
-          const names = Object.keys(slices[side][0]!.cpu);
-          return {
-            requests,
-            errors: 0,
-            requests_per_s: runs.reduce((sum, run) => sum + run.requests_per_s, 0) / runs.length,
-            // Latency percentiles cannot be merged exactly: the median of the slices' own.
-            p50_ms: median(runs.map((run) => run.p50_ms)),
-            p99_ms: median(runs.map((run) => run.p99_ms)),
-            cpu_ms_per_request: Object.fromEntries(
-              names.map((name) => [name, (slices[side].reduce((sum, s) => sum + s.cpu[name]!, 0) * 1000) / requests]),
-            ),
-          };
-        };
-        const realRun = sideOf("real");
-        const floorRun = sideOf("floor");
+        const measured = await alternateSlices({
+          ...options,
+          route,
+          round,
+          sides: {
+            real: { url: real[route], pids: realPids[route] },
+            floor: { url: floor.urls[route], pids: floor.pids[route] },
+          },
+        });
+        const realRun = measured.real;
+        const floorRun = measured.floor;
         const cpu = (run: Side) =>
           Object.entries(run.cpu_ms_per_request)
             .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)

@@ -1,6 +1,6 @@
 // One hop of a suggestion, alone, at a constant rate: the profile of where a suggestion's time goes.
 // HOP=users       GET /users/availability?users=a,b               (users: Redis MGET)
-// HOP=availability GET /availability/common_availabilities?users=a,b (availability + users)
+// HOP=availability GET /availability/members?users=a,b               (availability + users: what suggestions asks)
 // HOP=suggestions GET /suggestions?users=a,b                       (suggestions + availability + users)
 //   k6 run -e HOP=availability -e BASE_URL=http://127.0.0.1:3002 k6/hop.js
 import http from "k6/http";
@@ -8,7 +8,7 @@ import { baseUrl, latency, pickUsers, reportOnly, requireUsers, summaryFiles, th
 
 const PATHS = {
   users: (pair) => `/users/availability?users=${pair}`,
-  availability: (pair) => `/availability/common_availabilities?users=${pair}`,
+  availability: (pair) => `/availability/members?users=${pair}`,
   suggestions: (pair) => `/suggestions?users=${pair}`,
 };
 const HOP = __ENV.HOP || "suggestions";
