@@ -39,6 +39,10 @@ if (!(await amqpAnswers(amqpUrl))) {
   );
   process.exit(1);
 }
+// It can also answer and yet hang on every quorum queue (its disk below the free-space limit, say).
+const BROKER_CHECK = `${import.meta.dir}/../packages/testing/src/broker-check.ts`;
+const brokerCheck = await $`bun ${BROKER_CHECK}`.env({ ...process.env, AMQP_URL: amqpUrl }).nothrow();
+if (brokerCheck.exitCode !== 0) process.exit(1);
 
 // The services the tests start create their roles and databases through the test run's own Postgres.
 const databaseUrl = env.DATABASE_URL ?? process.env.DATABASE_URL;

@@ -1,5 +1,7 @@
-// Deletes the queues and exchanges that test and benchmark runs left on the local RabbitMQ.
-// Usage: bun packages/testing/src/sweep-broker.ts   (CI runs it before the tests)
+// Deletes the queues and exchanges that test and benchmark runs left on the local RabbitMQ, then checks
+// that it round-trips a message through a quorum queue (broker-check.ts); exits 1 when it does not.
+// Usage: bun packages/testing/src/sweep-broker.ts   (CI runs it before the tests, and restarts a broker
+// it fails on)
 //
 // Every run names its topology with TEST_TOPOLOGY_PREFIX and removes it when it ends, but a run that is
 // killed cannot. Quorum queues keep files open in the broker, so enough leftovers exhaust its file
@@ -8,6 +10,7 @@
 // go over one AMQP connection, which is far quicker than a rabbitmqctl call per queue.
 import { $ } from "bun";
 import amqp from "amqplib";
+import { checkBroker } from "./broker-check.ts";
 import { TEST_TOPOLOGY_PREFIX } from "./rabbit.ts";
 import { TEST_AMQP_URL } from "./servers.ts";
 
@@ -44,5 +47,8 @@ async function sweepTestTopology(): Promise<{ queues: number; exchanges: number 
 if (import.meta.main) {
   const swept = await sweepTestTopology();
   console.log(`broker: removed ${swept.queues} leftover test queues and ${swept.exchanges} exchanges`);
+  // Exits 1 when the broker, swept, still does not do what the tests ask of it (the caller restarts it).
+  await checkBroker();
+  console.log("broker: a quorum queue round-trips a message");
   process.exit(0);
 }
