@@ -92,9 +92,9 @@ export function problemResponse(problem: Problem, headers: Record<string, string
  */
 export function jsonResponse(json: string, set: { headers: Record<string, unknown> }, headers: Record<string, string> = {}): Response {
   const all: Record<string, string> = {};
-  for (const name in set.headers) {
-    all[name] = String(set.headers[name]);
-    delete set.headers[name];
-  }
-  return new Response(json, { headers: Object.assign(all, headers, { "content-type": "application/json" }) });
+  for (const name in set.headers) all[name] = String(set.headers[name]);
+  set.headers = {};
+  for (const name in headers) all[name] = headers[name]!;
+  all["content-type"] = "application/json";
+  return new Response(json, { headers: all });
 }

@@ -10,11 +10,14 @@ export function resolveCaseId(incoming: string | null | undefined): string {
   return incoming && VALID.test(incoming) ? incoming : crypto.randomUUID();
 }
 
-// Kept apart from the response headers too: `jsonResponse` moves those into the answer it makes.
-const caseIds = new WeakMap<object, string>();
+// Kept on the request's `set` apart from the response headers too, since `jsonResponse` moves those into
+// the answer it makes. A property, not a WeakMap entry: it costs nothing to drop with the request.
+const CASE_ID = Symbol("w2meet.caseId");
+type WithCaseId = { headers: Record<string, unknown>; [CASE_ID]?: string };
 
 /** The case id of the request being handled, set by the `caseId` plugin on every request. */
-export const caseIdOf = (set: { headers: Record<string, unknown> }) => caseIds.get(set) ?? (set.headers[CASE_ID_HEADER] as string);
+export const caseIdOf = (set: { headers: Record<string, unknown> }) =>
+  (set as WithCaseId)[CASE_ID] ?? (set.headers[CASE_ID_HEADER] as string);
 
 /**
  * Case ids: keeps a well-formed incoming `Case-ID` (1–128 of `[A-Za-z0-9._:-]`), otherwise makes a new
@@ -23,6 +26,6 @@ export const caseIdOf = (set: { headers: Record<string, unknown> }) => caseIds.g
 export const caseId = () =>
   new Elysia({ name: "kit.case-id" }).onRequest(({ request, set }) => {
     const id = resolveCaseId(request.headers.get(CASE_ID_HEADER));
-    caseIds.set(set, id);
+    (set as WithCaseId)[CASE_ID] = id;
     set.headers[CASE_ID_HEADER] = id;
   });

@@ -80,7 +80,7 @@ export function metrics(options: { service: string }) {
       .use(requestTiming())
       // Names what it reads, so Elysia prepares no more than that (see the request log).
       .onAfterResponse({ as: "global" }, ({ request, set, route: matched, responseValue }) => {
-        const { status, route, durationMs } = answerOf({ request, set, route: matched, responseValue });
+        const { status, route, durationMs } = answerOf({ set, route: matched, responseValue });
         observe(request.method, route, status, durationMs / 1000);
       })
       .get("/metrics", async () => new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }), {

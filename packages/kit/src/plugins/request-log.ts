@@ -15,7 +15,7 @@ export const requestLog = (options: { logger: Logger }) =>
     .use(requestTiming())
     .onAfterResponse({ as: "global" }, ({ request, set, route: matched, responseValue }) => {
       if (!options.logger.enabled("info")) return;
-      const { status, route, durationMs } = answerOf({ request, set, route: matched, responseValue });
+      const { status, route, durationMs } = answerOf({ set, route: matched, responseValue });
       const errorCode = problemCodeOf(request);
       options.logger.info("request", {
         case_id: caseIdOf(set),
