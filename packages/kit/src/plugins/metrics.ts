@@ -16,15 +16,18 @@ type Series = { labels: { method: string; route: string; status: string }; count
  * "Per-hop cost against the floor"); here one observation is a map lookup and three additions.
  */
 function requestMetrics(registry: Registry) {
-  const series = new Map<string, Series>();
-  const values = (pick: (one: Series) => { labels: object; value: number; metricName?: string }[]) => [...series.values()].flatMap(pick);
+  const series = new Set<Series>();
+  const values = (pick: (one: Series) => { labels: object; value: number; metricName?: string }[]) => [...series].flatMap(pick);
   const requests = {
     name: "http_requests_total",
     help: "HTTP requests answered",
     type: "counter",
     aggregator: "sum",
     get: async () => ({ ...requests, values: values((one) => [{ labels: one.labels, value: one.count }]) }),
-    reset: () => series.clear(),
+    reset: () => {
+      series.clear();
+      byRoute.clear();
+    },
   };
   const name = "http_request_duration_seconds";
   const duration = {
@@ -47,21 +50,40 @@ function requestMetrics(registry: Registry) {
         ];
       }),
     }),
-    reset: () => series.clear(),
+    reset: () => {
+      series.clear();
+      byRoute.clear();
+    },
   };
   registry.registerMetric(requests as unknown as Metric);
   registry.registerMetric(duration as unknown as Metric);
+  // Looked up by route, then status, then method: no key string built per observation.
+  const byRoute = new Map<string, Map<number, Map<string, Series>>>();
   return (method: string, route: string, status: number, seconds: number) => {
-    const key = `${method} ${status} ${route}`;
-    let one = series.get(key);
+    let byStatus = byRoute.get(route);
+    if (!byStatus) {
+      byStatus = new Map();
+      byRoute.set(route, byStatus);
+    }
+    let byMethod = byStatus.get(status);
+    if (!byMethod) {
+      byMethod = new Map();
+      byStatus.set(status, byMethod);
+    }
+    let one = byMethod.get(method);
     if (!one) {
       one = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
-      series.set(key, one);
+      byMethod.set(method, one);
+      series.add(one);
     }
     one.count++;
     one.sum += seconds;
-    const bucket = BUCKETS.findIndex((bound) => seconds <= bound);
-    if (bucket >= 0) one.buckets[bucket]!++;
+    for (let i = 0; i < BUCKETS.length; i++) {
+      if (seconds <= BUCKETS[i]!) {
+        one.buckets[i]!++;
+        break;
+      }
+    }
   };
 }
 
