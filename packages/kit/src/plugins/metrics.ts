@@ -13,7 +13,7 @@ type Series = { labels: { method: string; route: string; status: string }; count
  * counters and handed to prom-client's registry as its own metric objects (`get()` at scrape time).
  * prom-client's Counter and Histogram hash and validate the labels on every observation, which on a
  * request that is otherwise a few fetches was a tenth of the framework's cost per hop (BENCHMARKS.md,
- * "Per-hop cost against the floor"); here one observation is a map lookup and three additions.
+ * "Per-hop cost against the floor"); here one observation is three map lookups and three additions.
  */
 function requestMetrics(registry: Registry) {
   const series = new Set<Series>();
