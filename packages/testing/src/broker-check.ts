@@ -5,6 +5,7 @@
 // A broker can take connections and answer the AMQP handshake yet hang on every quorum queue (its disk
 // below the free-space limit, its quorum queue log unwritable): each worker test would then wait out its
 // own timeout. This finds that in seconds.
+import { withTimeout } from "@w2meet/kit";
 import amqp, { type ChannelModel } from "amqplib";
 import { TEST_TOPOLOGY_PREFIX } from "./rabbit.ts";
 import { TEST_AMQP_URL } from "./servers.ts";
@@ -40,29 +41,27 @@ async function roundTrip(url: string, timeoutMs: number, done: { connection?: Ch
  */
 export async function checkBroker(url = TEST_AMQP_URL, timeoutMs = CHECK_TIMEOUT_MS): Promise<void> {
   const done: { connection?: ChannelModel } = {};
-  let timer: Timer | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([roundTrip(url, timeoutMs, done), late]);
+    await withTimeout(roundTrip(url, timeoutMs, done), timeoutMs, `no answer within ${timeoutMs} ms`);
   } finally {
-    clearTimeout(timer);
     // A hung broker may never answer the close either: do not wait for it.
     void done.connection?.close().catch(() => undefined);
   }
 }
 
-if (import.meta.main) {
+/** Checks the test broker and says how it went, in one line: whether it passed. */
+export async function reportBroker(): Promise<boolean> {
   try {
     await checkBroker();
     console.log("broker: a quorum queue round-trips a message");
-    process.exit(0);
+    return true;
   } catch (error) {
     console.error(
       `RabbitMQ at ${TEST_AMQP_URL} does not round-trip a message through a quorum queue: ${error instanceof Error ? error.message : error}. ` +
         "Check `rabbitmq-diagnostics alarms` (disk and memory) and `rabbitmq-diagnostics status` (file descriptors).",
     );
-    process.exit(1);
+    return false;
   }
 }
+
+if (import.meta.main) process.exit((await reportBroker()) ? 0 : 1);

@@ -16,18 +16,17 @@ type Series = { labels: { method: string; route: string; status: string }; count
  * "Per-hop cost against the floor"); here one observation is three map lookups and three additions.
  */
 function requestMetrics(registry: Registry) {
-  const series = new Set<Series>();
-  const values = (pick: (one: Series) => { labels: object; value: number; metricName?: string }[]) => [...series].flatMap(pick);
+  // Looked up by route, then status, then method: no key string built per observation.
+  const byRoute = new Map<string, Map<number, Map<string, Series>>>();
+  const values = (pick: (one: Series) => { labels: object; value: number; metricName?: string }[]) =>
+    [...byRoute.values()].flatMap((byStatus) => [...byStatus.values()].flatMap((byMethod) => [...byMethod.values()].flatMap(pick)));
   const requests = {
     name: "http_requests_total",
     help: "HTTP requests answered",
     type: "counter",
     aggregator: "sum",
     get: async () => ({ ...requests, values: values((one) => [{ labels: one.labels, value: one.count }]) }),
-    reset: () => {
-      series.clear();
-      byRoute.clear();
-    },
+    reset: () => byRoute.clear(),
   };
   const name = "http_request_duration_seconds";
   const duration = {
@@ -50,15 +49,10 @@ function requestMetrics(registry: Registry) {
         ];
       }),
     }),
-    reset: () => {
-      series.clear();
-      byRoute.clear();
-    },
+    reset: () => byRoute.clear(),
   };
   registry.registerMetric(requests as unknown as Metric);
   registry.registerMetric(duration as unknown as Metric);
-  // Looked up by route, then status, then method: no key string built per observation.
-  const byRoute = new Map<string, Map<number, Map<string, Series>>>();
   return (method: string, route: string, status: number, seconds: number) => {
     let byStatus = byRoute.get(route);
     if (!byStatus) {
@@ -74,7 +68,6 @@ function requestMetrics(registry: Registry) {
     if (!one) {
       one = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
       byMethod.set(method, one);
-      series.add(one);
     }
     one.count++;
     one.sum += seconds;
