@@ -37,12 +37,6 @@ export async function usersDatabase() {
   };
 }
 
-/** Log lines a test can read back. */
-export function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  return { lines, logger: createLogger({ service: "users", level: "debug", sink: (line) => lines.push(JSON.parse(line)) }) };
-}
-
 /** A new Ed25519 private key as the JWK JSON JWT_PRIVATE_KEY takes. */
 export function newSigningKey(kid = `test-${crypto.randomUUID().slice(0, 8)}`) {
   const { privateKey } = generateKeyPairSync("ed25519");

@@ -1,5 +1,4 @@
-import { createLogger } from "@w2meet/kit";
-import { closedPortUrl, waitFor, openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "@w2meet/testing";
+import { capturedLogger, closedPortUrl, waitFor, openRabbit, TEST_AMQP_URL, uniquePrefix, type Rabbit } from "@w2meet/testing";
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Channel } from "amqplib";
 import { createBroker } from "./connection.ts";
@@ -31,8 +30,7 @@ async function declare(channel: Channel) {
 }
 
 function brokerWithLogs(url: string) {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ service: "broker-test", level: "debug", sink: (line) => lines.push(JSON.parse(line)) });
+  const { logger, lines } = capturedLogger("broker-test", "debug");
   const broker = createBroker({ url, logger, declare });
   return { broker, lines };
 }

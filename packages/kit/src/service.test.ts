@@ -1,12 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { Type } from "@sinclair/typebox";
-import { createLogger } from "./logger.ts";
 import { createService } from "./service.ts";
-import { waitFor } from "@w2meet/testing";
+import { capturedLogger, waitFor } from "@w2meet/testing";
 
 describe("createService", () => {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ service: "svc", sink: (line) => lines.push(JSON.parse(line)) });
+  const { logger, lines } = capturedLogger("svc");
   const app = createService({ name: "svc", description: "A service", logger, cors: { origins: ["https://app.example"] } }).post(
     "/things",
     ({ body }) => body,

@@ -1,8 +1,8 @@
 /**
  * @w2meet/testing — what the test suites share, and only they (a dev dependency, never in an image):
  * the servers a run uses and databases of its own, processes on free ports, polling, fakes of the
- * services, a cuttable TCP proxy, an SMTP catcher, RabbitMQ and iCalendar helpers, OpenAPI fuzzing, and
- * the schedule's brute-force reference.
+ * services, a cuttable TCP proxy, an SMTP catcher, RabbitMQ and iCalendar helpers, a logger whose
+ * lines a test reads back, the broker check, OpenAPI fuzzing, and the schedule's brute-force reference.
  */
 export * from "./calendar-dates.ts";
 export * from "./databases.ts";
@@ -10,6 +10,7 @@ export * from "./fake-availability.ts";
 export * from "./fake-service.ts";
 export * from "./fake-users.ts";
 export * from "./ical.ts";
+export * from "./logs.ts";
 export * from "./mail-catcher.ts";
 export * from "./network.ts";
 export * from "./openapi-fuzz.ts";

@@ -1,10 +1,11 @@
+import { capturedLogger } from "@w2meet/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, freePort, TEST_REDIS_URL, waitFor } from "@w2meet/testing";
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from "jose";
-import { capturedLogger, newSigningKey, uniquePrefix } from "../../test/harness.ts";
+import { newSigningKey, uniquePrefix } from "../../test/harness.ts";
 import { loadUsersConfig } from "../config.ts";
 import { loadSigningKeys } from "./keys.ts";
 
@@ -20,7 +21,7 @@ afterAll(() => {
 });
 
 const keysOf = (env: Record<string, string>) => {
-  const { logger, lines } = capturedLogger();
+  const { logger, lines } = capturedLogger("users", "debug");
   return { keys: loadSigningKeys(loadUsersConfig(env), logger), lines };
 };
 

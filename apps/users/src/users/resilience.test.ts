@@ -1,7 +1,8 @@
+import { capturedLogger } from "@w2meet/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closedPortUrl, jsonRequest, startTcpProxy, TEST_REDIS_URL, waitFor } from "@w2meet/testing";
 import { createSql } from "@w2meet/kit/postgres";
-import { ada, adminToken, bearer, capturedLogger, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
+import { ada, adminToken, bearer, usersApp, usersDatabase, uniquePrefix } from "../../test/harness.ts";
 
 let db: Awaited<ReturnType<typeof usersDatabase>>;
 beforeAll(async () => {
@@ -55,7 +56,7 @@ describe("two replicas sharing Redis", () => {
 
 describe("Redis unreachable", () => {
   test("reads and writes still work from Postgres and health is degraded", async () => {
-    const { logger, lines } = capturedLogger();
+    const { logger, lines } = capturedLogger("users", "debug");
     const { app, close } = usersApp({ sql: db.sql, prefix: uniquePrefix(), redisUrl: closedPortUrl("redis"), logger });
     try {
       expect((await call(app, "POST", "/users", { ...ada, email: "offline@example.com" })).status).toBe(201);

@@ -1,5 +1,5 @@
 import { createLogger } from "@w2meet/kit";
-import { closedPortUrl, attendeesOf, eventsOf, startMailCatcher, type MailCatcher } from "@w2meet/testing";
+import { capturedLogger, closedPortUrl, attendeesOf, eventsOf, startMailCatcher, type MailCatcher } from "@w2meet/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -105,8 +105,7 @@ describe("mailInvitations", () => {
     const invitation = await newInvitation("Nobody home");
     const url = closedPortUrl("smtp");
     const down = createMailer({ url, from: "invites@w2meet.example", timeoutMs: 1000 });
-    const lines: Record<string, unknown>[] = [];
-    const captured = createLogger({ service: "worker", level: "debug", sink: (line) => lines.push(JSON.parse(line)) });
+    const { logger: captured, lines } = capturedLogger("worker", "debug");
     try {
       const failure = await mailInvitations(db.sql, down, invitation, captured).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(MailError);
@@ -125,8 +124,7 @@ describe("a mail folder instead of an SMTP server (SMTP_URL=file:///path)", () =
   test("writes each attendee's invitation once as an .eml file, logs where, and reports the folder in health", async () => {
     const dir = await mkdtemp(join(tmpdir(), "w2meet-mail-"));
     const folder = createMailer({ url: `file://${dir}`, from: "W2Meet <invites@w2meet.example>", timeoutMs: 1000 });
-    const lines: Record<string, unknown>[] = [];
-    const captured = createLogger({ service: "worker", level: "debug", sink: (line) => lines.push(JSON.parse(line)) });
+    const { logger: captured, lines } = capturedLogger("worker", "debug");
     const invitation = await newInvitation("On file");
     expect(await mailInvitations(db.sql, folder, invitation, captured)).toBe(3);
     // A second attempt of the same task writes nothing again.

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
-import { waitFor } from "@w2meet/testing";
+import { capturedLogger, waitFor } from "@w2meet/testing";
 import { jsonResponse } from "../errors.ts";
-import { createLogger } from "../logger.ts";
 import { caseId, caseIdOf } from "./case-id.ts";
 import { corsPolicy } from "./cors.ts";
 import { requestLog } from "./request-log.ts";
@@ -36,8 +35,7 @@ describe("caseId", () => {
 });
 
 describe("a ready JSON answer (jsonResponse)", () => {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ service: "ready", sink: (line) => lines.push(JSON.parse(line)) });
+  const { logger, lines } = capturedLogger("ready");
   const ready = new Elysia()
     .use(requestLog({ logger }))
     .use(caseId())

@@ -16,8 +16,7 @@ const CASE_ID = Symbol("w2meet.caseId");
 type WithCaseId = { headers: Record<string, unknown>; [CASE_ID]?: string };
 
 /** The case id of the request being handled, set by the `caseId` plugin on every request. */
-export const caseIdOf = (set: { headers: Record<string, unknown> }) =>
-  (set as WithCaseId)[CASE_ID] ?? (set.headers[CASE_ID_HEADER] as string);
+export const caseIdOf = (set: { headers: Record<string, unknown> }) => (set as WithCaseId)[CASE_ID] as string;
 
 /**
  * Case ids: keeps a well-formed incoming `Case-ID` (1–128 of `[A-Za-z0-9._:-]`), otherwise makes a new

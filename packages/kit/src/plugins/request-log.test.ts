@@ -2,14 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
 import { notFound } from "../errors.ts";
 import { createLogger } from "../logger.ts";
-import { waitFor } from "@w2meet/testing";
+import { capturedLogger, waitFor } from "@w2meet/testing";
 import { caseId } from "./case-id.ts";
 import { problemDetails } from "./problem-details.ts";
 import { requestLog } from "./request-log.ts";
 
 describe("requestLog", () => {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ service: "test", sink: (line) => lines.push(JSON.parse(line)) });
+  const { logger, lines } = capturedLogger();
   const app = new Elysia()
     .use(requestLog({ logger }))
     .use(caseId())
