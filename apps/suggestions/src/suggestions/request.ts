@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { Kind, type TNumber, type TOptional, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import {
   DEFAULT_DURATION_MINUTES,
@@ -39,6 +39,25 @@ const queryCheck = TypeCompiler.Compile(Type.Object(SuggestionsQuery.properties,
 type SchemaErrors = Parameters<typeof fieldErrors>[0];
 
 const NUMBER_PARAMS = ["duration", "limit", "min_attendees", "days"] as const;
+
+/** A number parameter as an integer, with its bounds, default and description. */
+function asInteger({ [Kind]: _kind, type: _type, multipleOf: _step, ...options }: TOptional<TNumber>) {
+  return Type.Optional(Type.Integer(options));
+}
+
+/**
+ * The query as the suggestions routes declare it: `SuggestionsQuery` with its numbers as integers, which
+ * they are. `readSuggestionRequest` converts them from text in place before Elysia checks the query, so
+ * Elysia must not convert them again: it converts `number` parameters (not `integer` ones) through
+ * TypeBox's schema-walking decoder, twice per request.
+ */
+export const SuggestionsRouteQuery = Type.Object({
+  ...SuggestionsQuery.properties,
+  duration: asInteger(SuggestionsQuery.properties.duration),
+  limit: asInteger(SuggestionsQuery.properties.limit),
+  min_attendees: asInteger(SuggestionsQuery.properties.min_attendees),
+  days: asInteger(SuggestionsQuery.properties.days),
+});
 const GROUP_PARAMS = new Set(["users", "userId1", "userId2", "required"]);
 
 /** Collects the field errors a reader throws as a 400, so that one answer names them all. */

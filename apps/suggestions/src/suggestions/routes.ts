@@ -1,7 +1,7 @@
-import { DatedSuggestionList, Explanation, Problem, SuggestionList, SuggestionsQuery } from "@w2meet/contracts";
+import { DatedSuggestionList, Explanation, Problem, SuggestionList } from "@w2meet/contracts";
 import { caseIdOf } from "@w2meet/kit";
 import { Elysia, t } from "elysia";
-import { readSuggestionRequest } from "./request.ts";
+import { readSuggestionRequest, SuggestionsRouteQuery } from "./request.ts";
 import { explain } from "./explanation.ts";
 import * as suggestions from "./service.ts";
 
@@ -12,7 +12,7 @@ export const suggestionsRoutes = (deps: suggestions.SuggestionsDeps) =>
     // every other bad parameter (Elysia's own check names one converted number, and not the group).
     .derive(({ query }) => ({ wanted: readSuggestionRequest(query) }))
     .get("/explain", ({ wanted, set }) => explain(deps, wanted, caseIdOf(set)), {
-      query: SuggestionsQuery,
+      query: SuggestionsRouteQuery,
       response: { 200: Explanation, 400: Problem, 404: Problem, 502: Problem, 503: Problem, 504: Problem },
       detail: {
         tags: ["suggestions"],
@@ -28,7 +28,7 @@ export const suggestionsRoutes = (deps: suggestions.SuggestionsDeps) =>
       },
     })
     .get("", ({ wanted, set }) => suggestions.suggest(deps, wanted, caseIdOf(set)), {
-      query: SuggestionsQuery,
+      query: SuggestionsRouteQuery,
       response: {
         200: t.Union([SuggestionList, DatedSuggestionList]),
         400: Problem,
