@@ -34,6 +34,8 @@ function serviceTarget(options: ServiceClientOptions) {
     timeoutMs: options.timeoutMs ?? 2000,
     /** The base URL's host:port, sent as Host whichever replica a call goes to. */
     host: url.host,
+    /** The base URL's host name as the replicas are named when it is an address itself. */
+    hostname: host,
     replicas,
     urlAt: (address: string, path: string) => `${url.protocol}//${address.includes(":") ? `[${address}]` : address}${port}${prefix}${path}`,
   };
@@ -59,33 +61,20 @@ export async function callService<T>(
   posted?: Posted,
 ): Promise<T> {
   const signal = AbortSignal.timeout(target.timeoutMs);
-  const tooSlow = () => new ProblemError("unavailable", `The ${target.name} service did not answer within ${target.timeoutMs} ms`);
-  const unreachable = () => new ProblemError("unavailable", `The ${target.name} service is unreachable`);
-  const timedOut = (error: unknown) => signal.aborted || (error instanceof Error && error.name === "TimeoutError");
-  const tried = new Set<string>();
+  let tried: Set<string> | undefined;
   for (;;) {
-    const address = await target.replicas.pick(tried).catch(() => undefined);
-    if (address === undefined) throw unreachable();
+    const address = target.replicas.pickKnown(tried) ?? (await target.replicas.pick(tried).catch(() => undefined));
+    if (address === undefined) throw unreachable(target);
     let response: Response;
     try {
-      const headers = { host: target.host, accept: "application/json", ...(caseId && { [CASE_ID_HEADER]: caseId }) };
-      response = await fetch(
-        target.urlAt(address, path),
-        posted
-          ? {
-              method: "POST",
-              headers: { ...headers, "content-type": "application/json", ...posted.headers },
-              body: posted.body,
-              signal,
-            }
-          : // A GET that failed before any answer is safe to send to another replica.
-            { method: "GET", headers, signal },
-      );
+      response = await fetch(target.urlAt(address, path), requestInit(target, address, signal, caseId, posted));
     } catch (error) {
-      if (timedOut(error)) throw tooSlow();
+      if (timedOut(signal, error)) throw tooSlow(target);
       await target.replicas.failedToConnect(address);
       // The connection may have failed after the body went out: without a key the callee could do it twice.
-      if (posted && !posted.idempotent) throw unreachable();
+      if (posted && !posted.idempotent) throw unreachable(target);
+      // A GET that failed before any answer is safe to send to another replica.
+      tried ??= new Set();
       tried.add(address);
       continue;
     } finally {
@@ -94,11 +83,28 @@ export async function callService<T>(
     try {
       return await read(response);
     } catch (error) {
-      if (timedOut(error)) throw tooSlow();
+      if (timedOut(signal, error)) throw tooSlow(target);
       throw error;
     }
   }
 }
+
+/**
+ * A call's method, headers and body. Host names the base URL's host when the call goes to one of its
+ * addresses (a URL naming the host itself carries it already); the case id goes on every call.
+ */
+function requestInit(target: ServiceTarget, address: string, signal: AbortSignal, caseId?: string, posted?: Posted): RequestInit {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (address !== target.hostname) headers.host = target.host;
+  if (caseId) headers[CASE_ID_HEADER] = caseId;
+  if (!posted) return { method: "GET", headers, signal };
+  return { method: "POST", headers: { ...headers, "content-type": "application/json", ...posted.headers }, body: posted.body, signal };
+}
+
+const timedOut = (signal: AbortSignal, error: unknown) => signal.aborted || (error instanceof Error && error.name === "TimeoutError");
+const tooSlow = (target: ServiceTarget) =>
+  new ProblemError("unavailable", `The ${target.name} service did not answer within ${target.timeoutMs} ms`);
+const unreachable = (target: ServiceTarget) => new ProblemError("unavailable", `The ${target.name} service is unreachable`);
 
 /**
  * A JSON client of another W2Meet service: keep-alive (Bun's pooled fetch), calls spread over every

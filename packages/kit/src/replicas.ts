@@ -46,25 +46,44 @@ export function createReplicaSet(host: string, options: { resolve?: Resolver; re
     return resolving;
   };
 
+  /**
+   * Among the addresses not in `tried`, those not benched if any, the one with the fewest calls under way,
+   * ties broken round robin; counted as under way at once. Walks the list without building any.
+   */
+  const choose = (tried: ReadonlySet<string> | undefined): string | undefined => {
+    if (Date.now() - resolvedAt > refreshMs) void refresh();
+    const count = addresses.length;
+    let best: string | undefined;
+    let bestLoad = 0;
+    let bestBenched = true;
+    for (let i = 0; i < count; i++) {
+      const address = addresses[(next + i) % count]!;
+      if (tried?.has(address)) continue;
+      const isBenched = failedAt.size > 0 && benched(address);
+      const load = outstanding.get(address) ?? 0;
+      if (best === undefined || (bestBenched && !isBenched) || (isBenched === bestBenched && load < bestLoad)) {
+        best = address;
+        bestLoad = load;
+        bestBenched = isBenched;
+      }
+    }
+    next++;
+    if (best !== undefined) outstanding.set(best, bestLoad + 1);
+    return best;
+  };
+
   return {
     /**
      * The address to call next, not one of `tried`, counted as under way until `done` is called with it;
      * undefined when none is left. Picks and counts in one step, so calls started together spread.
      */
-    async pick(tried: ReadonlySet<string> = new Set()): Promise<string | undefined> {
+    async pick(tried?: ReadonlySet<string>): Promise<string | undefined> {
       if (addresses.length === 0) await refresh();
-      else if (Date.now() - resolvedAt > refreshMs) void refresh();
-      const untried = addresses.filter((address) => !tried.has(address));
-      const healthy = untried.filter((address) => !benched(address));
-      const candidates = healthy.length > 0 ? healthy : untried;
-      let best: string | undefined;
-      for (let i = 0; i < candidates.length; i++) {
-        const address = candidates[(next + i) % candidates.length]!;
-        if (best === undefined || (outstanding.get(address) ?? 0) < (outstanding.get(best) ?? 0)) best = address;
-      }
-      next++;
-      if (best !== undefined) outstanding.set(best, (outstanding.get(best) ?? 0) + 1);
-      return best;
+      return choose(tried);
+    },
+    /** As `pick`, without waiting: undefined also when no address is known yet (then `pick` asks DNS). */
+    pickKnown(tried?: ReadonlySet<string>): string | undefined {
+      return addresses.length === 0 ? undefined : choose(tried);
     },
     /** A call to `address` has its answer (or failed). */
     done(address: string): void {
