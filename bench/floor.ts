@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startService, type RunningService } from "@w2meet/testing";
 import type { NativeSystem } from "./native.ts";
@@ -37,8 +38,11 @@ async function startFloor(cachePrefix: string) {
   }
 }
 
-/** What one side did in a round: wrk's numbers, and the CPU each server process spent per request (ms). */
-export type Side = WrkRun & { cpu_ms_per_request: Record<string, number> };
+/**
+ * What one side did in a round: wrk's numbers, the CPU each server process spent per request (ms), and
+ * the req/s of each slice, in the order they ran.
+ */
+export type Side = WrkRun & { cpu_ms_per_request: Record<string, number>; slice_requests_per_s: number[] };
 
 /** One round of one route: the real services and the floor under the same load, and real/floor. */
 export type FloorRound = { route: Route; round: number; real: Side; floor: Side; ratio: number };
@@ -98,6 +102,7 @@ export async function alternateSlices<Name extends string>(options: {
       requests,
       errors: 0,
       requests_per_s: runs.reduce((sum, run) => sum + run.requests_per_s, 0) / runs.length,
+      slice_requests_per_s: runs.map((run) => run.requests_per_s),
       // Latency percentiles cannot be merged exactly: the median of the slices' own.
       p50_ms: median(runs.map((run) => run.p50_ms)),
       p99_ms: median(runs.map((run) => run.p99_ms)),
@@ -107,6 +112,20 @@ export async function alternateSlices<Name extends string>(options: {
     };
   };
   return Object.fromEntries(names.map((name) => [name, sideOf(name)])) as Record<Name, Side>;
+}
+
+/**
+ * A round's real/floor: the median over its slices of each real slice's req/s over the floor slice run
+ * next to it. A slow spell of a shared host (another tenant's load) lowers the slices it falls on, and
+ * the median of the pairs sets those aside where a ratio of the round's means would not.
+ */
+const pairedRatio = (real: Side, floor: Side): number =>
+  median(real.slice_requests_per_s.map((requests, slice) => requests / floor.slice_requests_per_s[slice]!));
+
+/** The host's CPU time so far and the part of it taken by the hypervisor for others (steal), from /proc/stat. */
+function hostTicks(): { total: number; steal: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: fields.reduce((sum, value) => sum + value, 0), steal: fields[7] ?? 0 };
 }
 
 /**
@@ -126,8 +145,9 @@ export async function compareWithFloor(options: {
   /** How many alternating slices each side's seconds are cut into. */
   slices: number;
   say: (line: string) => void;
-}): Promise<{ rounds: FloorRound[]; verdicts: FloorVerdict[] }> {
+}): Promise<{ rounds: FloorRound[]; verdicts: FloorVerdict[]; host_steal_percent: number }> {
   const floor = await startFloor(options.cachePrefix);
+  const ticksBefore = hostTicks();
   const real: Record<Route, string> = { "cache-hit": options.system.users.url, suggestions: options.system.suggestions.url };
   const { users, availability, suggestions } = options.system;
   const realPids: Record<Route, Record<string, number>> = {
@@ -158,7 +178,7 @@ export async function compareWithFloor(options: {
           Object.entries(run.cpu_ms_per_request)
             .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)
             .join(", ");
-        const ratio = realRun.requests_per_s / floorRun.requests_per_s;
+        const ratio = pairedRatio(realRun, floorRun);
         options.say(
           `  round ${round} ${route}: real ${Math.round(realRun.requests_per_s)} req/s (p99 ${realRun.p99_ms.toFixed(2)} ms), ` +
             `floor ${Math.round(floorRun.requests_per_s)} req/s (p99 ${floorRun.p99_ms.toFixed(2)} ms), ratio ${ratio.toFixed(2)}`,
@@ -170,13 +190,17 @@ export async function compareWithFloor(options: {
   } finally {
     await floor.stop();
   }
+  const ticksAfter = hostTicks();
+  // Time the host's hypervisor gave to other machines: the more, the noisier every number above.
+  const stealPercent = (100 * (ticksAfter.steal - ticksBefore.steal)) / Math.max(1, ticksAfter.total - ticksBefore.total);
+  options.say(`  the hypervisor took ${stealPercent.toFixed(1)} % of this host's CPU time for others during the comparison`);
   const verdicts = ROUTES.map((route) => {
     const ratios = rounds.filter((r) => r.route === route).map((r) => r.ratio);
     const middle = median(ratios);
     const spread = Math.max(...ratios.map((ratio) => Math.abs(ratio - middle)));
     return { route, ratios, median: middle, spread, stable: spread <= 0.05 };
   });
-  return { rounds, verdicts };
+  return { rounds, verdicts, host_steal_percent: Math.round(stealPercent * 10) / 10 };
 }
 
 /** The comparison as table rows: per route, the medians of both sides and the ratio with its spread. */

@@ -220,7 +220,10 @@ try {
         floorRows(floor),
       )
     : "";
-  if (floorTable) say(`\nAgainst the plain-Bun floor:\n\n${floorTable}`);
+  if (floorTable)
+    say(
+      `\nAgainst the plain-Bun floor (the hypervisor took ${floor!.host_steal_percent} % of the host's CPU time meanwhile):\n\n${floorTable}`,
+    );
   if (profileTable) say(`\nWhere a suggestion's time goes (each hop alone):\n\n${profileTable}`);
   if (workerTable) say(`\nWhere a task's CPU goes:\n\n${workerTable}`);
   say(`\nresults: ${resultsDir}`);
