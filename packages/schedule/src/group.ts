@@ -72,12 +72,14 @@ function weekCalendar(zone: string, now: number): Calendar {
 function onWeek(people: readonly (Person & { preference: Preference })[], zone: string, now: number): Member[] {
   const week = weekCalendar(zone, now);
   return people.map((person) => {
-    const who = { email: person.email, preference: person.preference };
     // With no clock change near and no exception, a person's week folded onto the zone's clock is their
     // pattern turned by the difference of the clocks: no need to place it on real time.
     const shift = clockShift(person, week);
-    if (shift !== null && !hasExceptionsNear(person, week)) return { ...who, ...bothTiers(person, (bits) => rotateWeek(bits, shift)) };
-    return { ...who, ...bothTiers(place(person, week), (bits) => asWeek(week, fold(week, bits))) };
+    const { free, reach } =
+      shift !== null && !hasExceptionsNear(person, week)
+        ? bothTiers(person, (bits) => rotateWeek(bits, shift))
+        : bothTiers(place(person, week), (bits) => asWeek(week, fold(week, bits)));
+    return { email: person.email, preference: person.preference, free, reach };
   });
 }
 
@@ -172,7 +174,15 @@ export type MeetingOptions = Omit<SuggestOptions, "quarters"> & {
   assume?: readonly Assumption[];
 };
 
-const quartersOf = (options: MeetingOptions): SuggestOptions => ({ ...options, quarters: options.minutes / 15 });
+const quartersOf = (options: MeetingOptions): SuggestOptions => ({
+  quarters: options.minutes / 15,
+  preference: options.preference,
+  limit: options.limit,
+  minAttendees: options.minAttendees,
+  seed: options.seed,
+  required: options.required,
+  at: options.at,
+});
 
 /** A person without if-needed time: in their week and on their dates. */
 function withoutIfNeeded({ if_needed: _, ...person }: PersonInput): PersonInput {
@@ -192,12 +202,14 @@ export const calendarMembers = (people: readonly PersonInput[], calendar: Calend
   withAssumptions(calendar, onCalendar(countedAs(people, options.ifNeededOf).map(personOf), calendar), options.assume);
 
 // `if_needed` is named only when someone would use if-needed time, so a group without any gets today's answer.
-const who = (pick: Chosen) => ({
-  preference: pick.preference,
-  attendees: pick.attendees,
-  missing: pick.missing,
-  ...(pick.if_needed.length > 0 && { if_needed: pick.if_needed }),
-});
+function withWho<T extends object>(where: T, pick: Chosen): T & Omit<Suggestion, "day" | "slot"> {
+  const answer = where as T & Omit<Suggestion, "day" | "slot">;
+  answer.preference = pick.preference;
+  answer.attendees = pick.attendees;
+  answer.missing = pick.missing;
+  if (pick.if_needed.length > 0) answer.if_needed = pick.if_needed;
+  return answer;
+}
 
 /** Ranked suggestions in the weekday form (earliest in the week, Monday 00:00 first, for `first`). */
 export function suggestWeekly(people: readonly PersonInput[], zone: string, now: number, options: MeetingOptions): Suggestion[] {
@@ -205,7 +217,7 @@ export function suggestWeekly(people: readonly PersonInput[], zone: string, now:
   return pickSlots(WEEK_BOARD, weekMembers(people, zone, now, options), quartersOf(options)).map((pick) => {
     const d = Math.floor(pick.key / QUARTERS_PER_DAY);
     const start = pick.key - d * QUARTERS_PER_DAY;
-    return { day: DAYS[d]!, slot: [hoursOf(start), hoursOf(start + quarters)], ...who(pick) };
+    return withWho({ day: DAYS[d]!, slot: [hoursOf(start), hoursOf(start + quarters)] as [number, number] }, pick);
   });
 }
 
@@ -215,6 +227,6 @@ export function suggestDated(people: readonly PersonInput[], calendar: Calendar,
   return pickSlots(calendar, calendarMembers(people, calendar, options), quartersOf(options)).map((pick) => {
     let d = 0;
     while (calendar.days[d]!.end <= pick.key) d++;
-    return { ...placeOf(calendar, d, pick.key, pick.key + quarters), ...who(pick) };
+    return withWho(placeOf(calendar, d, pick.key, pick.key + quarters), pick);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { randomSeed, seededRandom } from "./random.ts";
+import { seededRandom, unseededRandom } from "./random.ts";
 
 const draw = (random: () => number, count: number) => Array.from({ length: count }, random);
 
@@ -31,8 +31,22 @@ describe("seededRandom", () => {
     for (let i = 0; i < 100_000; i++) buckets[Math.floor(random() * 10)]!++;
     for (const count of buckets) expect(Math.abs(count - 10_000)).toBeLessThan(500);
   });
+});
 
-  test("randomSeed returns a different seed each call", () => {
-    expect(randomSeed()).not.toBe(randomSeed());
+describe("unseededRandom", () => {
+  test("gives a different sequence each time, in [0, 1)", () => {
+    const first = draw(unseededRandom(), 20);
+    expect(first).not.toEqual(draw(unseededRandom(), 20));
+    for (const x of first) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThan(1);
+    }
+  });
+
+  test("spreads draws evenly over ten buckets", () => {
+    const buckets = new Array<number>(10).fill(0);
+    const random = unseededRandom();
+    for (let i = 0; i < 100_000; i++) buckets[Math.floor(random() * 10)]!++;
+    for (const count of buckets) expect(Math.abs(count - 10_000)).toBeLessThan(500);
   });
 });

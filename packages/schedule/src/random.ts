@@ -4,10 +4,17 @@
  */
 export function seededRandom(seed: string): () => number {
   const hash = xmur3(seed);
-  let a = hash();
-  let b = hash();
-  let c = hash();
-  let d = hash();
+  return sfc32(hash(), hash(), hash(), hash());
+}
+
+/** A generator nobody chose the seed of, for callers who want a different answer every time. */
+export function unseededRandom(): () => number {
+  const word = () => (Math.random() * 4294967296) >>> 0;
+  return sfc32(word(), word(), word(), word());
+}
+
+/** The sfc32 generator from four 32-bit words of state. */
+function sfc32(a: number, b: number, c: number, d: number): () => number {
   return () => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -17,11 +24,6 @@ export function seededRandom(seed: string): () => number {
     c = (c + t) | 0;
     return (t >>> 0) / 4294967296;
   };
-}
-
-/** A seed nobody chose, for callers who want a different answer every time. */
-export function randomSeed(): string {
-  return Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
 }
 
 /** xmur3 string hash: each call returns the next 32-bit word derived from the string. */

@@ -20,7 +20,12 @@ export function windowStarts(board: Board, bits: Bits, duration: number, hourly 
   return starts;
 }
 
-const differs = (person: Placed): boolean => person.free.some((word, w) => word !== person.reach[w]);
+// Without if-needed time both tiers are the one set.
+const differs = ({ free, reach }: Placed): boolean => {
+  if (free === reach) return false;
+  for (let w = 0; w < free.length; w++) if (free[w] !== reach[w]) return true;
+  return false;
+};
 
 /** Running count of a person's if-needed quarters (reach but not free): quarters [a, b) hold `count[b] - count[a]`. */
 function ifNeededCount(board: Board, person: Placed): Uint16Array {

@@ -1,7 +1,7 @@
-import { allSet } from "./bits.ts";
+import { allSet, type Bits } from "./bits.ts";
 import type { Board } from "./calendar.ts";
 import type { Placed } from "./place.ts";
-import { randomSeed, seededRandom } from "./random.ts";
+import { seededRandom, unseededRandom } from "./random.ts";
 import { onTheHour, pickWindows, qualifyingWindows, type Preference, type WindowKey } from "./rank.ts";
 
 /** A group member on a board: who they are, when they can come, and how they like meetings chosen. */
@@ -45,13 +45,7 @@ export function pickSlots(board: Board, members: readonly Member[], options: Sug
   const minAttendees = clampAttendees(options.minAttendees, members.length);
   // Meetings start on the hour when everyone's time and the length are whole hours, so a group that never
   // spoke in minutes gets the hour-by-hour answer it always got; otherwise on any quarter hour.
-  const hourly =
-    options.at === undefined &&
-    duration % 4 === 0 &&
-    onTheHour(
-      board,
-      members.flatMap((m) => [m.free, m.reach]),
-    );
+  const hourly = options.at === undefined && duration % 4 === 0 && onTheHour(board, tiersOf(members));
   let groups = qualifyingWindows(board, members, duration, minAttendees, hourly, requiredFlags(members, options.required));
   if (options.at !== undefined) groups = groups.filter((keys) => keys.includes(options.at!)).map(() => [options.at!]);
   if (groups.length === 0) return [];
@@ -67,6 +61,13 @@ export function pickSlots(board: Board, members: readonly Member[], options: Sug
     for (const key of keys) picks.push(describe(key, duration, preference, members));
   }
   return picks;
+}
+
+/** Every member's free time and reach, one after the other. */
+function tiersOf(members: readonly Member[]): Bits[] {
+  const sets: Bits[] = [];
+  for (const member of members) sets.push(member.free, member.reach);
+  return sets;
 }
 
 /** Which members must attend, in member order. */
@@ -94,7 +95,7 @@ export function clampAttendees(requested: number | undefined, memberCount: numbe
 function lazyRandom(seed: string | undefined): () => number {
   let random: (() => number) | undefined;
   return () => {
-    random ??= seededRandom(seed ?? randomSeed());
+    random ??= seed === undefined ? unseededRandom() : seededRandom(seed);
     return random();
   };
 }
