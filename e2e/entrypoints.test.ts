@@ -14,9 +14,20 @@ import {
   tablesOwnedAt,
   uniquePrefix,
   unusedServiceDatabase,
+  waitFor,
 } from "@w2meet/testing";
 
 const ROOT = join(import.meta.dir, "..");
+
+/** Waits until the worker at `url` reports RabbitMQ up on its health route: connected, its queues declared. */
+const brokerUp = (url: string) =>
+  waitFor(
+    async () => {
+      const health = (await (await fetch(`${url}/health`)).json()) as { dependencies?: Record<string, { status: string }> };
+      return health.dependencies?.rabbitmq?.status === "up";
+    },
+    { what: `the worker at ${url} to declare its queues`, timeoutMs: 20_000 },
+  );
 const APPS = readdirSync(join(ROOT, "apps")).filter((app) => existsSync(join(ROOT, "apps", app, "src", "index.ts")));
 
 for (const app of APPS) {
@@ -75,6 +86,9 @@ test("users and worker replicas started together against a server without their 
         }),
       ),
     );
+    // Each worker is stopped only once its queues are declared: a quorum queue deleted below while its
+    // declaration is still under way can take down the broker's dead-letter workers for every queue after it.
+    await Promise.all(started.map((s, i) => (s.status === "fulfilled" && apps[i] === "worker" ? brokerUp(s.value.url) : undefined)));
     await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.stop() : undefined)));
     await removeWorkerTopology(queueNames(queuePrefix), retryDelays(loadWorkerConfig({})));
     const tables = { users: await tablesOwnedAt(own.users.url), worker: await tablesOwnedAt(own.worker.url) };
