@@ -3,8 +3,10 @@
 // Usage: bun packages/testing/src/broker-check.ts   (exits 1, saying what failed, when it does not)
 //
 // A broker can take connections and answer the AMQP handshake yet hang on every quorum queue (its disk
-// below the free-space limit, its quorum queue log unwritable): each worker test would then wait out its
-// own timeout. This finds that in seconds.
+// below the free-space limit, its quorum queue log unwritable), or refuse every quorum queue that
+// dead-letters at least once, as the worker's do (its dead-letter workers' supervisor gone: RabbitMQ lets it
+// die when such a queue is deleted while another connection is still declaring it): each worker test would
+// then wait out its own timeout. This finds either in seconds.
 import { withTimeout } from "@w2meet/kit";
 import amqp, { type ChannelModel } from "amqplib";
 import { TEST_TOPOLOGY_PREFIX } from "./rabbit.ts";
@@ -12,12 +14,23 @@ import { TEST_AMQP_URL } from "./servers.ts";
 
 const CHECK_TIMEOUT_MS = 20_000;
 
+/** A quorum queue that dead-letters at least once, as the worker's queues do (the exchange need not exist). */
+const AS_THE_WORKER_DECLARES = {
+  "x-queue-type": "quorum",
+  "x-dead-letter-exchange": `${TEST_TOPOLOGY_PREFIX}broker-check.dlx`,
+  "x-dead-letter-strategy": "at-least-once",
+  "x-overflow": "reject-publish",
+};
+
 async function roundTrip(url: string, timeoutMs: number, done: { connection?: ChannelModel }): Promise<void> {
   const connection = await amqp.connect(url, { timeout: timeoutMs });
   done.connection = connection;
+  // A broker that fails the declaration closes the connection with an error; the call under way then rejects.
+  connection.on("error", () => undefined);
   const channel = await connection.createConfirmChannel();
+  channel.on("error", () => undefined);
   const queue = `${TEST_TOPOLOGY_PREFIX}broker-check-${crypto.randomUUID().slice(0, 8)}`;
-  await channel.assertQueue(queue, { durable: true, arguments: { "x-queue-type": "quorum" } });
+  await channel.assertQueue(queue, { durable: true, arguments: AS_THE_WORKER_DECLARES });
   try {
     const sent = crypto.randomUUID();
     channel.sendToQueue(queue, Buffer.from(sent), { persistent: true });
@@ -58,7 +71,8 @@ export async function reportBroker(): Promise<boolean> {
   } catch (error) {
     console.error(
       `RabbitMQ at ${TEST_AMQP_URL} does not round-trip a message through a quorum queue: ${error instanceof Error ? error.message : error}. ` +
-        "Check `rabbitmq-diagnostics alarms` (disk and memory) and `rabbitmq-diagnostics status` (file descriptors).",
+        "Check `rabbitmq-diagnostics alarms` (disk and memory) and `rabbitmq-diagnostics status` (file descriptors); " +
+        "if `rabbitmqctl eval 'whereis(rabbit_fifo_dlx_sup).'` says undefined, restart the broker.",
     );
     return false;
   }
