@@ -32,9 +32,9 @@ function serviceTarget(options: ServiceClientOptions) {
   return {
     name: options.name,
     timeoutMs: options.timeoutMs ?? 2000,
-    /** The base URL's host:port, sent as Host whichever replica a call goes to. */
+    /** The base URL's host:port, sent as Host when a call goes to one of the host's addresses. */
     host: url.host,
-    /** The base URL's host name as the replicas are named when it is an address itself. */
+    /** The base URL's host name without brackets: the one replica address there is when it is an IP literal. */
     hostname: host,
     replicas,
     urlAt: (address: string, path: string) => `${url.protocol}//${address.includes(":") ? `[${address}]` : address}${port}${prefix}${path}`,

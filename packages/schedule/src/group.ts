@@ -174,6 +174,7 @@ export type MeetingOptions = Omit<SuggestOptions, "quarters"> & {
   assume?: readonly Assumption[];
 };
 
+// Each option named rather than spread (on every request): an option added to SuggestOptions goes here too.
 const quartersOf = (options: MeetingOptions): SuggestOptions => ({
   quarters: options.minutes / 15,
   preference: options.preference,
@@ -201,6 +202,7 @@ export const weekMembers = (people: readonly PersonInput[], zone: string, now: n
 export const calendarMembers = (people: readonly PersonInput[], calendar: Calendar, options: MeetingOptions): Member[] =>
   withAssumptions(calendar, onCalendar(countedAs(people, options.ifNeededOf).map(personOf), calendar), options.assume);
 
+// Adds who comes and who does not to the slot `where` (made for the answer), in the answer's key order.
 // `if_needed` is named only when someone would use if-needed time, so a group without any gets today's answer.
 function withWho<T extends object>(where: T, pick: Chosen): T & Omit<Suggestion, "day" | "slot"> {
   const answer = where as T & Omit<Suggestion, "day" | "slot">;
