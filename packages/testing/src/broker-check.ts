@@ -7,6 +7,7 @@
 // dead-letters at least once, as the worker's do (its dead-letter workers' supervisor gone: RabbitMQ lets it
 // die when such a queue is deleted while another connection is still declaring it): each worker test would
 // then wait out its own timeout. This finds either in seconds.
+import { AT_LEAST_ONCE_DEAD_LETTERING } from "@w2meet/broker";
 import { withTimeout } from "@w2meet/kit";
 import amqp, { type ChannelModel } from "amqplib";
 import { TEST_TOPOLOGY_PREFIX } from "./rabbit.ts";
@@ -18,8 +19,7 @@ const CHECK_TIMEOUT_MS = 20_000;
 const AS_THE_WORKER_DECLARES = {
   "x-queue-type": "quorum",
   "x-dead-letter-exchange": `${TEST_TOPOLOGY_PREFIX}broker-check.dlx`,
-  "x-dead-letter-strategy": "at-least-once",
-  "x-overflow": "reject-publish",
+  ...AT_LEAST_ONCE_DEAD_LETTERING,
 };
 
 async function roundTrip(url: string, timeoutMs: number, done: { connection?: ChannelModel }): Promise<void> {

@@ -58,6 +58,7 @@ export const SuggestionsRouteQuery = Type.Object({
   min_attendees: asInteger(SuggestionsQuery.properties.min_attendees),
   days: asInteger(SuggestionsQuery.properties.days),
 });
+
 const GROUP_PARAMS = new Set(["users", "userId1", "userId2", "required"]);
 
 /** Collects the field errors a reader throws as a 400, so that one answer names them all. */

@@ -1,4 +1,4 @@
-import { assertEventsExchange } from "@w2meet/broker";
+import { AT_LEAST_ONCE_DEAD_LETTERING, assertEventsExchange } from "@w2meet/broker";
 import { eventsExchange, PERSON_CHANGED_ROUTING_KEY } from "@w2meet/contracts";
 import type { Channel } from "amqplib";
 
@@ -61,10 +61,6 @@ export function queueNames(prefix: string) {
 }
 export type QueueNames = ReturnType<typeof queueNames>;
 
-// Quorum queues dead-letter at least once (the broker keeps the message until the target confirms),
-// which requires rejecting publishes rather than dropping the head when a queue is full.
-const atLeastOnceDeadLettering = { "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish" };
-
 /**
  * Declares one lane: exchange → queue ─(rejected, delivery limit)→ its dlx → its dlq, and one delay
  * queue per retry delay whose expired messages go back to the exchange with the lane's routing key, or,
@@ -87,7 +83,7 @@ async function declareLane(
       "x-queue-type": "quorum",
       "x-delivery-limit": DELIVERY_LIMIT,
       "x-dead-letter-exchange": lane.deadLetterExchange,
-      ...atLeastOnceDeadLettering,
+      ...AT_LEAST_ONCE_DEAD_LETTERING,
     },
   });
   await channel.bindQueue(lane.queue, exchange, lane.routingKey);
@@ -100,7 +96,7 @@ async function declareLane(
         "x-message-ttl": delayMs,
         "x-dead-letter-exchange": retryDirect ? "" : exchange,
         "x-dead-letter-routing-key": retryDirect ? lane.queue : lane.routingKey,
-        ...atLeastOnceDeadLettering,
+        ...AT_LEAST_ONCE_DEAD_LETTERING,
       },
     });
   }
