@@ -90,6 +90,8 @@ export function createTokenVerifier(options: {
 }
 
 const principals = new WeakMap<Request, Principal>();
+/** Requests whose token was refused, with the problem to answer: thrown by the first hook that sees them. */
+const refusals = new WeakMap<Request, unknown>();
 
 /** Whom the request's verified bearer token speaks for; undefined when it carries none. */
 export const principalOf = (request: Request): Principal | undefined => principals.get(request);
@@ -101,20 +103,45 @@ export function requirePrincipal(request: Request, what = "This"): Principal {
   return principal;
 }
 
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
+
 /**
  * Bearer tokens on every route: a request that carries `Authorization` has its token verified before
- * the handler runs (401 problem when it does not verify, whatever the route), and the handler reads who
- * it is with `principalOf` / `requirePrincipal`. A request without one costs a header lookup.
+ * anything else (401 problem when it does not verify, whatever the route), and the handler reads who
+ * it is with `principalOf` / `requirePrincipal`.
+ *
+ * The verification wraps the app's request handler (Elysia's `wrap`) rather than sitting in an `async`
+ * request hook: one async hook makes Elysia's handler of every request async, token or not. So a request
+ * without a token costs a header lookup and nothing else; one with a token is verified first, and a refusal
+ * is thrown by the plugin's (synchronous) request hook, after the case id is given, so the 401 is the kit's
+ * problem answer, logged and counted like any other. The request log's duration starts after verification.
  */
 export const bearerAuth = (verify: TokenVerifier) =>
-  // On request, before a body is read or a schema checked: a bad token is a 401 whatever else is wrong.
-  new Elysia({ name: "kit.bearer-auth" }).onRequest(async ({ request }) => {
-    const header = request.headers.get("authorization");
-    if (header === null) return;
-    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
-    if (!match) throw unauthorized("The Authorization header is not a bearer token", "invalid_request");
-    principals.set(request, await verify(match[1]!));
-  });
+  new Elysia({ name: "kit.bearer-auth" })
+    .wrap((handle, request: Request) => {
+      const header = request.headers.get("authorization");
+      if (header === null) return handle;
+      const match = BEARER.exec(header);
+      if (!match) {
+        refusals.set(request, unauthorized("The Authorization header is not a bearer token", "invalid_request"));
+        return handle;
+      }
+      return (request: Request) =>
+        verify(match[1]!).then(
+          (principal) => {
+            principals.set(request, principal);
+            return handle(request);
+          },
+          (error) => {
+            refusals.set(request, error);
+            return handle(request);
+          },
+        );
+    })
+    .onRequest(function refuseBadToken({ request }) {
+      const refusal = refusals.get(request);
+      if (refusal !== undefined) throw refusal;
+    });
 
 /** The OpenAPI security scheme the documents declare, and what a route that takes a token says. */
 export const BEARER_SCHEME = { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } as const;

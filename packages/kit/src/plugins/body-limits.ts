@@ -1,7 +1,5 @@
 import { Elysia } from "elysia";
 import { BODY_LIMIT_BYTES, parseJsonBody, payloadTooLarge } from "../body.ts";
-import { problemResponse } from "../errors.ts";
-import { CASE_ID_HEADER, caseIdOf } from "./case-id.ts";
 
 const TAKES_BODY = new Set(["POST", "PUT", "PATCH"]);
 
@@ -12,10 +10,10 @@ const TAKES_BODY = new Set(["POST", "PUT", "PATCH"]);
  */
 export const bodyLimits = () =>
   new Elysia({ name: "kit.body-limits" })
-    .onRequest(({ request, set }) => {
-      if (Number(request.headers.get("content-length") ?? 0) > BODY_LIMIT_BYTES) {
-        return problemResponse(payloadTooLarge().toProblem(caseIdOf(set)), { [CASE_ID_HEADER]: caseIdOf(set) });
-      }
+    // Thrown, not returned: Elysia reads a hook's source to tell whether it may return a promise, takes
+    // `return f(` for one, and one such hook makes its handler of every request async.
+    .onRequest(function refuseDeclaredOversize({ request }) {
+      if (Number(request.headers.get("content-length") ?? 0) > BODY_LIMIT_BYTES) throw payloadTooLarge();
     })
     // Runs only for methods that carry a body (Elysia never parses GET or HEAD); other methods' bodies are ignored.
     .onParse({ as: "global" }, ({ request }, contentType) => (TAKES_BODY.has(request.method) ? parseJsonBody(request, contentType) : null))
