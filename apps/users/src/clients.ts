@@ -13,9 +13,21 @@ import { createInvalidationLedger } from "./users/invalidations.ts";
 /** A Redis connection that keeps itself connected; `close()` ends it for good. */
 export type Redis = { readonly client: RedisClient; readonly connected: boolean; close(): void };
 
+/** Redis may answer nothing for this long before its connection is dropped as stalled. */
+const REDIS_STALL_MS = 250;
+/** How often a connected client asks Redis whether it still answers. */
+const STALL_CHECK_MS = 50;
+
 /**
  * A Redis connection that never blocks a request: commands fail at once while it is disconnected (no
  * offline queue), and it reconnects in the background with backoff, from the first failed connect on.
+ *
+ * A connection that stays open but answers nothing (a host gone without a reset, a Redis stopped) is
+ * found by a `PING` every 50 ms: one unanswered after `REDIS_STALL_MS` drops the connection, which
+ * fails every command waiting on it (the cache then reads Postgres), and it is reconnected like any lost
+ * one. Redis answers a connection's commands in order, so an answered `PING` means every command sent
+ * before it was answered too: no command waits more than ~`REDIS_STALL_MS + 50` ms, with no timer per
+ * command (one per cache read cost a cache hit ~8 % more CPU, BENCHMARKS.md).
  *
  * Bun's own client, rather than node-redis: on the cache-hit path it halved the tail latency
  * (p99 2.0–2.3 ms → 1.0–1.3 ms at 1,000 requests/s, BENCHMARKS.md).
@@ -25,6 +37,7 @@ export function createRedis(url: string, logger: Logger): Redis {
   let closing = false;
   let failures = 0;
   let lastWarning = -Infinity;
+  let pingSentAt: number | undefined;
   const connect = () => {
     client.connect().then(
       () => {
@@ -33,14 +46,35 @@ export function createRedis(url: string, logger: Logger): Redis {
       () => {}, // onclose reports it and tries again
     );
   };
-  client.onclose = (error) => {
-    if (closing) return;
+  const warn = (message: string, fields: Record<string, unknown>) => {
     if (performance.now() - lastWarning > 5000) {
       lastWarning = performance.now();
-      logger.warn("redis connection lost; reconnecting", { ...errorFields(error), stack: undefined });
+      logger.warn(message, fields);
     }
+  };
+  client.onclose = (error) => {
+    pingSentAt = undefined;
+    if (closing) return;
+    warn("redis connection lost; reconnecting", { ...errorFields(error), stack: undefined });
     setTimeout(connect, Math.min(50 * 2 ** failures++, 2000));
   };
+  const watchdog = setInterval(() => {
+    if (!client.connected) return;
+    if (pingSentAt === undefined) {
+      const sentAt = performance.now();
+      pingSentAt = sentAt;
+      client.send("PING", []).then(
+        () => {
+          if (pingSentAt === sentAt) pingSentAt = undefined;
+        },
+        () => {}, // the connection failed: onclose sees to it
+      );
+    } else if (performance.now() - pingSentAt > REDIS_STALL_MS) {
+      warn("redis answers nothing; dropping the connection", { waited_ms: Math.round(performance.now() - pingSentAt) });
+      client.close(); // fails the waiting commands; onclose reconnects
+    }
+  }, STALL_CHECK_MS);
+  watchdog.unref();
   connect();
   return {
     client,
@@ -49,6 +83,7 @@ export function createRedis(url: string, logger: Logger): Redis {
     },
     close() {
       closing = true;
+      clearInterval(watchdog);
       client.close();
     },
   };

@@ -1,6 +1,6 @@
 import type { RedisClient } from "bun";
 import { DEFAULT_TIME_ZONE, type UserAvailability } from "@w2meet/contracts";
-import { errorFields, withTimeout, type Logger } from "@w2meet/kit";
+import { errorFields, type Logger } from "@w2meet/kit";
 import { dayNumber, localDay, normalizeWeek } from "@w2meet/schedule";
 import type postgres from "postgres";
 
@@ -14,9 +14,6 @@ if held then
 end
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
 return 1`;
-
-/** Redis commands give up after this long, so a stalled Redis degrades to Postgres instead of hanging. */
-const COMMAND_TIMEOUT_MS = 250;
 
 /**
  * The dated exceptions of a person as a column of a query over `users u`: those from two UTC days ago on
@@ -78,15 +75,23 @@ export function createAvailabilityCache(options: { redis: RedisClient; prefix: s
     const json = entry.slice(entry.indexOf("|") + 1);
     return json || null;
   };
-  /** Runs one command within the timeout; a failure is counted, logged and thrown on. */
-  const command = async <T>(operation: string, sent: () => Promise<T>): Promise<T> => {
+  /**
+   * One command; a failure is counted, logged and thrown on. A Redis that answers nothing fails it too,
+   * within 250 ms: the connection is dropped (`createRedis` in clients.ts), not each command timed.
+   */
+  const command = <T>(operation: string, sent: () => Promise<T>): Promise<T> => {
+    let answer: Promise<T>;
     try {
-      return await withTimeout(sent(), COMMAND_TIMEOUT_MS, `redis did not answer within ${COMMAND_TIMEOUT_MS} ms`);
+      answer = sent();
     } catch (error) {
+      answer = Promise.reject(error);
+    }
+    return answer.then(undefined, (error) => {
       degrade(operation, error);
       throw error;
-    }
+    });
   };
+  const miss = () => null;
   const putIfNewer = (operation: string, email: string, version: bigint | number | string, json: string) =>
     command(operation, () => redis.send("EVAL", [PUT_IF_NEWER, "1", key(email), String(version), json, String(ttlSeconds)]));
   const succeeded = (attempt: Promise<unknown>) =>
@@ -104,13 +109,13 @@ export function createAvailabilityCache(options: { redis: RedisClient; prefix: s
     onFailure(listener: () => void) {
       onFailure = listener;
     },
-    async get(email: string): Promise<CachedAvailability> {
-      return payloadOf(await command("get", () => redis.get(key(email))).catch(() => null));
-    },
-    async getMany(emails: readonly string[]): Promise<CachedAvailability[]> {
-      const entries = await command("mget", () => redis.send("MGET", emails.map(key)) as Promise<(string | null)[]>).catch(() => null);
-      return entries ? entries.map(payloadOf) : emails.map(() => null);
-    },
+    // Not `async`: a cache hit waits on as few promises as it can, and a failure is a miss.
+    get: (email: string): Promise<CachedAvailability> => command("get", () => redis.get(key(email))).then(payloadOf, miss),
+    getMany: (emails: readonly string[]): Promise<CachedAvailability[]> =>
+      command("mget", () => redis.send("MGET", emails.map(key)) as Promise<(string | null)[]>).then(
+        (entries) => entries.map(payloadOf),
+        () => emails.map(miss),
+      ),
     /** Stores a user's availability JSON unless a newer version is held; false when Redis did not answer. */
     put: (email: string, version: bigint | number | string, json: string): Promise<boolean> =>
       succeeded(putIfNewer("put", email, version, json)),

@@ -133,6 +133,48 @@ describe("Redis lost and back", () => {
   });
 });
 
+describe("Redis silent (connections open, nothing flows)", () => {
+  test("cache reads are answered from Postgres once Redis has answered nothing for 250 ms; once it answers again, hits return", async () => {
+    const proxy = startTcpProxy(TEST_REDIS_URL);
+    const { app, cacheReady, brokerReady, close } = usersApp({ sql: db.sql, prefix: uniquePrefix(), redisUrl: proxy.url });
+    try {
+      await Promise.all([cacheReady(), brokerReady()]);
+      await call(app, "POST", "/users", { ...ada, email: "hushed@example.com" });
+      await call(app, "POST", "/users", { ...ada, email: "muted@example.com" });
+      expect((await call(app, "GET", "/users/hushed@example.com/availability")).headers.get("x-cache")).toBe("HIT");
+
+      proxy.blackhole();
+      const answers = await Promise.all(
+        ["/users/hushed@example.com/availability", "/users/availability?users=hushed@example.com,muted@example.com"].map(async (path) => {
+          const started = performance.now();
+          return { ...(await call(app, "GET", path)), ms: performance.now() - started };
+        }),
+      );
+      const [single, group] = answers;
+      expect(single).toMatchObject({ status: 200, body: { email: "hushed@example.com" } });
+      expect(single!.headers.get("x-cache")).toBe("MISS");
+      expect(group!.status).toBe(200);
+      expect(group!.body.users.map((user: { email: string }) => user.email)).toEqual(["hushed@example.com", "muted@example.com"]);
+      expect((await call(app, "GET", "/health")).body.dependencies.redis.status).toBe("down");
+      // The connection is dropped once Redis has answered nothing for 250 ms (it is asked every 50 ms), which
+      // fails the cache's commands; then Postgres answers.
+      for (const answer of answers) {
+        expect(answer.ms).toBeGreaterThanOrEqual(190);
+        expect(answer.ms).toBeLessThan(1000);
+      }
+
+      proxy.heal();
+      await waitFor(async () => (await call(app, "GET", "/users/hushed@example.com/availability")).headers.get("x-cache") === "HIT", {
+        what: "cache hits once Redis answers again",
+      });
+    } finally {
+      await db.sql`delete from users`;
+      await close();
+      proxy.stop();
+    }
+  });
+});
+
 describe("Postgres silent (connections open, nothing flows)", () => {
   test("every route that needs Postgres answers 503 naming the database within its deadline, and works again once it is back", async () => {
     const proxy = startTcpProxy(db.url);
