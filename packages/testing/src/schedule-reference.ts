@@ -176,6 +176,17 @@ export function referenceComingWeek(zone: string, now: number): ReferenceCalenda
   return calendarFrom(zone, Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(zone).toPlainDate(), 7);
 }
 
+/**
+ * The most real minutes a wall-clock block [start, end) of a date in `zone` can cover, whichever occurrence
+ * of a time clocks repeat each end names: on a day clocks go back, 15 minutes of clock can be 45 of time.
+ */
+export function referenceLongestBlock(zone: string, date: string, start: number, end: number): number {
+  const midnight = Temporal.PlainDate.from(date).toPlainDateTime();
+  const at = (minutes: number, disambiguation: "earlier" | "later") =>
+    midnight.add({ minutes }).toZonedDateTime(zone, { disambiguation }).epochMilliseconds;
+  return (at(end, "later") - at(start, "earlier")) / MINUTE_MS;
+}
+
 /** An instant read in a zone: the offset in minutes east of UTC, the local date, and ISO 8601 as answered. */
 export function referenceReading(zone: string, ms: number): { offset: number; date: string; iso: string } {
   const offset = offsetClock(zone, ms, ms)(ms);
