@@ -2,7 +2,9 @@
 // `git worktree add ../w2meet-before <commit> && (cd ../w2meet-before && bun install)`), both started natively
 // at once, each seeded with the benchmark users, under the same closed-loop wrk load in alternating slices: the
 // cache hit and a suggestion of 2 users, as in the floor comparison (bench/floor.ts).
-//   bun bench/ab.ts ../w2meet-before [--pairs=8] [--seconds=2] [--users=200] [--threads=2] [--connections=16]
+//   bun bench/ab.ts ../w2meet-before [--pairs=8] [--seconds=2] [--users=200] [--threads=2] [--connections=16] [--log-level=warn|info]
+// --log-level=info: both sides write their request log (to files, see bench/native.ts); the other checkout must
+// know the option too (bench/native.ts from 2026-11-22 on), or the comparison refuses to run.
 // Prints, per route, each side's median req/s and CPU per request of each service (/proc/<pid>/stat), and the
 // medians of B/A over the pairs of slices; bench/results/ab.json keeps every pair. The CPU per request is the
 // steadier of the two numbers on a shared machine: a slow spell of the host lowers both sides' req/s, not their
@@ -10,7 +12,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { alternateSlices, median, ROUTES, type Side, type Target } from "./floor.ts";
-import type { NativeSystem } from "./native.ts";
+import type { BenchLogLevel, NativeSystem } from "./native.ts";
 import { startNativeSystem } from "./native.ts";
 import { seedUsers } from "./seed.ts";
 import { wrkBinary } from "./wrk.ts";
@@ -24,8 +26,11 @@ const { values: flags, positionals } = parseArgs({
     users: { type: "string", default: "200" },
     threads: { type: "string", default: "2" },
     connections: { type: "string", default: "16" },
+    "log-level": { type: "string", default: "warn" },
   },
 });
+const logLevel = flags["log-level"] as BenchLogLevel;
+if (logLevel !== "warn" && logLevel !== "info") throw new Error("--log-level is warn or info");
 const before = positionals[0];
 if (!before) throw new Error("Name the checkout to compare with: bun bench/ab.ts ../w2meet-before");
 const beforeRoot = resolve(before);
@@ -37,10 +42,13 @@ const users = Number(flags.users);
 const startBefore = (await import(resolve(beforeRoot, "bench", "native.ts"))).startNativeSystem as typeof startNativeSystem;
 const run = crypto.randomUUID().slice(0, 8);
 const systems: Record<"A" | "B", NativeSystem> = {
-  A: await startBefore(`ab-a-${run}`),
-  B: await startNativeSystem(`ab-b-${run}`),
+  A: await startBefore(`ab-a-${run}`, {}, { logLevel }),
+  B: await startNativeSystem(`ab-b-${run}`, {}, { logLevel }),
 };
 try {
+  if (logLevel !== "warn" && typeof systems.A.loggedLines !== "function") {
+    throw new Error(`${beforeRoot} cannot write its services' request log to files: compare at --log-level=warn`);
+  }
   await Promise.all(Object.values(systems).map((system) => seedUsers(system.users.url, { count: users, prefix })));
   const targetOf = ({ users: u, availability, suggestions }: NativeSystem, route: (typeof ROUTES)[number]): Target =>
     route === "cache-hit"
@@ -81,6 +89,16 @@ try {
     console.log(
       `  ${route} B/A: req/s ${median(rps).toFixed(3)} (${rps.map((r) => r.toFixed(2)).join(" ")}), CPU per request ${median(cpus).toFixed(3)} (${cpus.map((r) => r.toFixed(2)).join(" ")})`,
     );
+  }
+  if (logLevel !== "warn") {
+    for (const name of ["A", "B"] as const) {
+      const lines = await systems[name].loggedLines();
+      console.log(
+        `  ${name} wrote ${Object.entries(lines)
+          .map(([service, n]) => `${service} ${n}`)
+          .join(", ")} log lines`,
+      );
+    }
   }
   await Bun.write(resolve(import.meta.dir, "results", "ab.json"), `${JSON.stringify({ before: beforeRoot, flags, pairs }, null, 2)}\n`);
 } finally {

@@ -12,10 +12,12 @@
 // --floor-rounds=3 --floor-seconds=10 --floor-threads=2 --floor-connections=16 --floor-slices=5 (the floor comparison's wrk),
 // --worker-rate=300 --worker-seconds=30 (the worker's offered load),
 // --cpu-prof (Markdown CPU profiles of the services), --bun-options=--smol (flags for the services),
+// --log-level=warn|info (the services' LOG_LEVEL; at info, their default, each request's log line is written to a
+// file under bench/results/logs, as a log collector would take it; warn builds none),
 // --seed-only=<users API base URL> (seed the benchmark users elsewhere, e.g. through the gateway, and exit).
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startNativeSystem } from "./native.ts";
+import { type BenchLogLevel, startNativeSystem } from "./native.ts";
 import { k6Binary, runK6, type K6Run } from "./k6.ts";
 import { benchmarkRows, markdownTable, profileRows } from "./report.ts";
 import { benchToken, seedUsers } from "./seed.ts";
@@ -44,6 +46,7 @@ const { values: flags } = parseArgs({
     "floor-slices": { type: "string", default: "5" },
     "worker-rate": { type: "string", default: "300" },
     "worker-seconds": { type: "string", default: "30" },
+    "log-level": { type: "string", default: "warn" },
     // Only seeds the benchmark users through this users API (e.g. the gateway's http://localhost:8080/api), then exits.
     "seed-only": { type: "string" },
   },
@@ -62,6 +65,8 @@ if (flags["seed-only"]) {
   process.exit(0);
 }
 
+const logLevel = flags["log-level"] as BenchLogLevel;
+if (logLevel !== "warn" && logLevel !== "info") throw new Error("--log-level is warn or info");
 const wanted = (scenario: string) => !flags.only || flags.only.split(",").includes(scenario);
 // Refuses before anything starts when the floor comparison's generator is missing.
 const wrk = wanted("floor") ? wrkBinary() : "";
@@ -69,11 +74,11 @@ const k6Scenarios = ["cache-hit", "suggestions", "common-100", "explain-100", "t
 // k6 only when a k6 script runs (installed on first use); the floor comparison and the worker need none.
 const k6 = profile || k6Scenarios.some(wanted) ? await k6Binary() : "";
 const started = performance.now();
-say(`starting users, availability and suggestions (run ${run})`);
+say(`starting users, availability and suggestions (run ${run}, LOG_LEVEL=${logLevel})`);
 const bunOptions = [flags["bun-options"], flags["cpu-prof"] ? `--cpu-prof-md --cpu-prof-dir=${join(resultsDir, "profiles")}` : ""]
   .join(" ")
   .trim();
-const system = await startNativeSystem(run, bunOptions ? { BUN_OPTIONS: bunOptions } : {});
+const system = await startNativeSystem(run, bunOptions ? { BUN_OPTIONS: bunOptions } : {}, { logLevel });
 let failed = false;
 try {
   const userCount = Number(flags.users);
@@ -114,7 +119,17 @@ try {
           say,
           ...settings,
         });
-        await Bun.write(join(resultsDir, "floor.json"), `${JSON.stringify({ settings, ...result }, null, 2)}\n`);
+        const logged = logLevel === "warn" ? undefined : await system.loggedLines();
+        if (logged)
+          say(
+            `  log lines written: ${Object.entries(logged)
+              .map(([service, n]) => `${service} ${n}`)
+              .join(", ")}`,
+          );
+        await Bun.write(
+          join(resultsDir, "floor.json"),
+          `${JSON.stringify({ settings: { ...settings, logLevel }, logged, ...result }, null, 2)}\n`,
+        );
         return result;
       })()
     : undefined;
@@ -222,7 +237,7 @@ try {
     : "";
   if (floorTable)
     say(
-      `\nAgainst the plain-Bun floor (the hypervisor took ${floor!.host_steal_percent} % of the host's CPU time meanwhile):\n\n${floorTable}`,
+      `\nAgainst the plain-Bun floor (the hypervisor took ${floor!.host_steal_percent} % of the host's CPU time meanwhile; services at LOG_LEVEL=${logLevel}):\n\n${floorTable}`,
     );
   if (profileTable) say(`\nWhere a suggestion's time goes (each hop alone):\n\n${profileTable}`);
   if (workerTable) say(`\nWhere a task's CPU goes:\n\n${workerTable}`);
