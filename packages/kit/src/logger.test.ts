@@ -43,6 +43,10 @@ describe("a log line", () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ case_id: "own", service: "other", msg: "replaced" });
     expect(lines[0]!.match(/"case_id"/g)).toHaveLength(1);
     expect(lines[0]!.match(/"service"/g)).toHaveLength(1);
+    logger.child({ service: "bound", msg: "bound" }).warn("head");
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: "warn", service: "bound", msg: "bound" });
+    expect(lines[1]!.match(/"service"/g)).toHaveLength(1);
+    expect(lines[1]!.match(/"msg"/g)).toHaveLength(1);
   });
 
   test("is not written below the logger's level", () => {

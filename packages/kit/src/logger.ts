@@ -88,13 +88,14 @@ export function createLogger(options: { service: string; level?: LogLevel; sink?
   const service = JSON.stringify(options.service);
   const boundJson = JSON.stringify(bound).slice(1, -1);
   const fixed = [...HEAD_FIELDS, ...Object.keys(bound)];
-  const replacesAny = (fields: LogFields) => fixed.some((key) => Object.hasOwn(fields, key));
+  const boundReplacesHead = HEAD_FIELDS.some((key) => Object.hasOwn(bound, key));
+  const replacesAny = (fields: LogFields | undefined) =>
+    boundReplacesHead || (fields !== undefined && fixed.some((key) => Object.hasOwn(fields, key)));
   // The line is the head, the bound fields and the line's own, in that order. The fields' JSON is spliced
   // after the others' rather than the three merged into one object first, unless one of them would
   // replace a field before it, which takes the merge so that the line still holds each name once.
   const lineOf = (level: LogLevel, msg: string, fields: LogFields | undefined): string => {
-    if (fields && replacesAny(fields))
-      return JSON.stringify({ time: timeNow(), level, service: options.service, msg, ...bound, ...fields });
+    if (replacesAny(fields)) return JSON.stringify({ time: timeNow(), level, service: options.service, msg, ...bound, ...fields });
     let line = `{"time":"${timeNow()}","level":"${level}","service":${service},"msg":${JSON.stringify(msg)}`;
     if (boundJson) line += `,${boundJson}`;
     const own = fields ? JSON.stringify(fields) : "{}";
