@@ -12,8 +12,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { alternateSlices, median, ROUTES, type Side, type Target } from "./floor.ts";
-import type { BenchLogLevel, NativeSystem } from "./native.ts";
-import { startNativeSystem } from "./native.ts";
+import { benchLogLevel, describeLogged, type NativeSystem, startNativeSystem } from "./native.ts";
 import { seedUsers } from "./seed.ts";
 import { wrkBinary } from "./wrk.ts";
 
@@ -26,11 +25,10 @@ const { values: flags, positionals } = parseArgs({
     users: { type: "string", default: "200" },
     threads: { type: "string", default: "2" },
     connections: { type: "string", default: "16" },
-    "log-level": { type: "string", default: "warn" },
+    "log-level": { type: "string" },
   },
 });
-const logLevel = flags["log-level"] as BenchLogLevel;
-if (logLevel !== "warn" && logLevel !== "info") throw new Error("--log-level is warn or info");
+const logLevel = benchLogLevel(flags["log-level"]);
 const before = positionals[0];
 if (!before) throw new Error("Name the checkout to compare with: bun bench/ab.ts ../w2meet-before");
 const beforeRoot = resolve(before);
@@ -92,12 +90,7 @@ try {
   }
   if (logLevel !== "warn") {
     for (const name of ["A", "B"] as const) {
-      const lines = await systems[name].loggedLines();
-      console.log(
-        `  ${name} wrote ${Object.entries(lines)
-          .map(([service, n]) => `${service} ${n}`)
-          .join(", ")} log lines`,
-      );
+      console.log(`  ${name} wrote ${describeLogged(await systems[name].loggedLines())} log lines`);
     }
   }
   await Bun.write(resolve(import.meta.dir, "results", "ab.json"), `${JSON.stringify({ before: beforeRoot, flags, pairs }, null, 2)}\n`);

@@ -18,12 +18,26 @@ export type NativeSystem = {
 /** `warn`: the services build no request log line. `info` (their default): one line per request, written to a file. */
 export type BenchLogLevel = "warn" | "info";
 
+/** The `--log-level` flag of a benchmark command. */
+export function benchLogLevel(flag: string | undefined): BenchLogLevel {
+  if (flag === undefined || flag === "warn" || flag === "info") return flag ?? "warn";
+  throw new Error(`--log-level is warn or info, not ${flag}`);
+}
+
+/** `loggedLines` as a sentence's end: "users 12, availability 3, …". */
+export const describeLogged = (lines: Record<string, number>) =>
+  Object.entries(lines)
+    .map(([service, count]) => `${service} ${count}`)
+    .join(", ");
+
 /** How many lines a file holds; 0 when there is none. */
 async function lineCount(path: string): Promise<number> {
   const file = Bun.file(path);
   if (!(await file.exists())) return 0;
   let lines = 0;
-  for await (const chunk of file.stream()) for (const byte of chunk) if (byte === 10) lines++;
+  for await (const chunk of file.stream()) {
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+  }
   return lines;
 }
 

@@ -17,7 +17,7 @@
 // --seed-only=<users API base URL> (seed the benchmark users elsewhere, e.g. through the gateway, and exit).
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type BenchLogLevel, startNativeSystem } from "./native.ts";
+import { benchLogLevel, describeLogged, startNativeSystem } from "./native.ts";
 import { k6Binary, runK6, type K6Run } from "./k6.ts";
 import { benchmarkRows, markdownTable, profileRows } from "./report.ts";
 import { benchToken, seedUsers } from "./seed.ts";
@@ -46,7 +46,7 @@ const { values: flags } = parseArgs({
     "floor-slices": { type: "string", default: "5" },
     "worker-rate": { type: "string", default: "300" },
     "worker-seconds": { type: "string", default: "30" },
-    "log-level": { type: "string", default: "warn" },
+    "log-level": { type: "string" },
     // Only seeds the benchmark users through this users API (e.g. the gateway's http://localhost:8080/api), then exits.
     "seed-only": { type: "string" },
   },
@@ -65,8 +65,7 @@ if (flags["seed-only"]) {
   process.exit(0);
 }
 
-const logLevel = flags["log-level"] as BenchLogLevel;
-if (logLevel !== "warn" && logLevel !== "info") throw new Error("--log-level is warn or info");
+const logLevel = benchLogLevel(flags["log-level"]);
 const wanted = (scenario: string) => !flags.only || flags.only.split(",").includes(scenario);
 // Refuses before anything starts when the floor comparison's generator is missing.
 const wrk = wanted("floor") ? wrkBinary() : "";
@@ -120,12 +119,7 @@ try {
           ...settings,
         });
         const logged = logLevel === "warn" ? undefined : await system.loggedLines();
-        if (logged)
-          say(
-            `  log lines written: ${Object.entries(logged)
-              .map(([service, n]) => `${service} ${n}`)
-              .join(", ")}`,
-          );
+        if (logged) say(`  log lines written: ${describeLogged(logged)}`);
         await Bun.write(
           join(resultsDir, "floor.json"),
           `${JSON.stringify({ settings: { ...settings, logLevel }, logged, ...result }, null, 2)}\n`,
