@@ -1,5 +1,6 @@
 export * from "./auth.ts";
 export * from "./body.ts";
+export * from "./coalesce.ts";
 export * from "./config.ts";
 export * from "./errors.ts";
 export * from "./group.ts";
