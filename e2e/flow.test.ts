@@ -92,6 +92,44 @@ test("an unknown user is a 404 naming them, from availability and from suggestio
   }
 });
 
+test("suggestions asked at once are each answered as alone, and each case id leads to the calls made for it", async () => {
+  const queries = Array.from({ length: 24 }, (_, i) =>
+    i % 6 === 5
+      ? "users=grace@example.com,nobody@example.com"
+      : `users=ada@example.com,grace@example.com&preference=${i % 2 ? "last" : "first"}`,
+  );
+  const ask = (query: string, caseId?: string) =>
+    fetch(`${suggestions.url}/suggestions?${query}`, { headers: caseId ? { "case-id": caseId } : {} }).then(json);
+  const alone = new Map<string, Awaited<ReturnType<typeof ask>>>();
+  for (const query of new Set(queries)) alone.set(query, await ask(query));
+  const caseIds = queries.map((_, i) => `flow-at-once-${i}`);
+  const answers = await Promise.all(queries.map((query, i) => ask(query, caseIds[i])));
+  answers.forEach((answer, i) => {
+    const expected = alone.get(queries[i]!)!;
+    expect(answer.status).toBe(expected.status);
+    expect(answer.body).toEqual(expected.status === 200 ? expected.body : { ...expected.body, case_id: caseIds[i] });
+  });
+  // A case id is either passed on as it is, or named in the line of a read made for several requests,
+  // whose own case id the availability and users services log.
+  const lines = (service: RunningService) =>
+    service
+      .logs()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line));
+  await waitFor(() => lines(users).filter((line) => line.msg === "request").length > 0, { what: "the users service's request lines" });
+  const together = lines(suggestions).filter((line) => line.msg === "members read together");
+  for (const caseId of caseIds) {
+    const read = together.find((line) => line.for.includes(caseId));
+    const downstream = read ? read.case_id : caseId;
+    for (const service of [availability, users]) {
+      await waitFor(() => lines(service).some((line) => line.msg === "request" && line.case_id === downstream), {
+        what: `${downstream} in the logs of ${service.url}`,
+      });
+    }
+  }
+});
+
 test("with the users service stopped, availability and suggestions answer 503", async () => {
   await users.stop();
   const query = "users=ada@example.com,grace@example.com";

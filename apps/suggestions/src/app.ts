@@ -1,6 +1,7 @@
 import { corsOf, createService, type Logger, tokenVerifierOf } from "@w2meet/kit";
 import type { RelayingClient } from "@w2meet/kit/relay";
 import { suggestionsRoutes } from "./suggestions/routes.ts";
+import { suggestionsDeps } from "./suggestions/service.ts";
 import type { SuggestionsConfig } from "./config.ts";
 
 export type SuggestionsClients = { availability: RelayingClient; logger: Logger };
@@ -17,5 +18,5 @@ export function buildSuggestionsApp(config: SuggestionsConfig, { availability, l
       availability: { required: true, check: () => availability.live(), cacheMs: 1000 },
     },
     tags: [{ name: "suggestions", description: "Meeting slots for a group" }],
-  }).use(suggestionsRoutes({ availability }));
+  }).use(suggestionsRoutes(suggestionsDeps(availability, logger)));
 }

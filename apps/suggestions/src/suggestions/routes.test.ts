@@ -154,6 +154,64 @@ describe("GET /suggestions", () => {
   });
 });
 
+describe("GET /suggestions, many at once", () => {
+  const queries = [
+    "users=ada@example.com,bob@example.com",
+    "users=grace@example.com,Ada@example.com&preference=last",
+    "users=p1@example.com,p2@example.com,p3@example.com&min_attendees=2",
+    "users=w1@example.com,w2@example.com&duration=90&limit=3&seed=s",
+  ];
+  const together = (list: string[]) => Promise.all(list.map((query, i) => get(app, query, { "case-id": `case-many-${i}` })));
+
+  test("requests taken in together read their members in one call, and each gets the answer it gets alone", async () => {
+    const alone = [];
+    for (const query of queries) alone.push((await get(app, query)).body);
+    const before = availability.calls.length;
+    const answers = await together(queries);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(answers.map((a) => a.body)).toEqual(alone);
+    expect(answers.map((a) => a.headers.get("case-id"))).toEqual(["case-many-0", "case-many-1", "case-many-2", "case-many-3"]);
+    const calls = availability.calls.slice(before);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.users).toBe(
+      "ada@example.com,bob@example.com,grace@example.com,p1@example.com,p2@example.com,p3@example.com,w1@example.com,w2@example.com",
+    );
+    expect(calls[0]!.caseId).not.toMatch(/^case-many/);
+  });
+
+  test("a request naming an unknown user gets its own 404; those taken in with it are answered all the same", async () => {
+    const before = availability.calls.length;
+    const answers = await together([queries[0]!, "users=grace@example.com,ghost@example.com", queries[2]!]);
+    expect(answers.map((a) => a.status)).toEqual([200, 404, 200]);
+    expect(answers[1]!.body).toMatchObject({
+      case_id: "case-many-1",
+      detail: "No user with email ghost@example.com",
+      missing: ["ghost@example.com"],
+    });
+    // The call for all three, then the unknown user's group alone under its case id, then the others together.
+    const calls = availability.calls.slice(before);
+    expect(calls.map((c) => c.users)).toEqual([
+      "ada@example.com,bob@example.com,grace@example.com,ghost@example.com,p1@example.com,p2@example.com,p3@example.com",
+      "grace@example.com,ghost@example.com",
+      "ada@example.com,bob@example.com,p1@example.com,p2@example.com,p3@example.com",
+    ]);
+    expect(calls[1]!.caseId).toBe("case-many-1");
+  });
+
+  test("explanations and suggestions taken in together share the call", async () => {
+    const before = availability.calls.length;
+    const [suggested, explained] = await Promise.all([
+      get(app, queries[0]!),
+      app
+        .handle(jsonRequest("GET", `/suggestions/explain?${queries[1]}`))
+        .then(async (r) => ({ status: r.status, body: (await r.json()) as any })),
+    ]);
+    expect([suggested.status, explained.status]).toEqual([200, 200]);
+    expect(explained.body).toMatchObject({ feasible: true, slots: 4 });
+    expect(availability.calls.slice(before)).toHaveLength(1);
+  });
+});
+
 describe("GET /suggestions with bad parameters", () => {
   const pair = "users=ada@example.com,bob@example.com";
   const crowd = Array.from({ length: 101 }, (_, i) => `u${i}@example.com`).join(",");
