@@ -21,17 +21,28 @@ export type CoalescedReadOptions<K, V> = {
 type Caller<K, V> = { keys: readonly K[]; caseId: string; resolve: (values: V[]) => void; reject: (error: unknown) => void };
 
 /**
- * Reads for many callers at once: the calls made in one turn of the event loop (the requests a server
- * took in together) wait for its end and go out as one `read` of every key they ask for, as long as those
- * fit in `maxKeys`; each caller gets the values of its own keys, in its order. A caller alone in its turn
- * is read under its own case id, as without coalescing. A read for several callers gets a case id of its
- * own, and an info line names it with theirs (`for`), so the calls it made downstream can be found from
- * any of them.
+ * Reads for many callers at once. With no read under way a call is read at once, as without coalescing;
+ * while one is, the calls made in one turn of the event loop (the requests a server took in together) wait
+ * for its end and go out as one `read` of every key they ask for, as long as those fit in `maxKeys`; each
+ * caller gets the values of its own keys, in its order. So a lone request waits for nothing, and under load
+ * one read serves many. A caller alone in its turn is read under its own case id; a read for several
+ * callers gets a case id of its own, and an info line names it with theirs (`for`), so the calls it made
+ * downstream can be found from any of them.
  */
 export function coalescedRead<K, V>(options: CoalescedReadOptions<K, V>): ManyRead<K, V> {
   let waiting: Caller<K, V>[] = [];
+  let underWay = 0;
 
-  const readAlone = (caller: Caller<K, V>) => options.read(caller.keys, caller.caseId).then(caller.resolve, caller.reject);
+  async function read(keys: readonly K[], caseId: string): Promise<V[]> {
+    underWay++;
+    try {
+      return await options.read(keys, caseId);
+    } finally {
+      underWay--;
+    }
+  }
+
+  const readAlone = (caller: Caller<K, V>) => read(caller.keys, caller.caseId).then(caller.resolve, caller.reject);
 
   async function readTogether(callers: Caller<K, V>[]): Promise<void> {
     if (callers.length === 1) return readAlone(callers[0]!);
@@ -44,7 +55,7 @@ export function coalescedRead<K, V>(options: CoalescedReadOptions<K, V>): ManyRe
     });
     let values: V[];
     try {
-      values = await options.read(keys, caseId);
+      values = await read(keys, caseId);
     } catch (error) {
       const blamed = options.blamed?.(error);
       if (!blamed) {
@@ -70,10 +81,12 @@ export function coalescedRead<K, V>(options: CoalescedReadOptions<K, V>): ManyRe
     for (const group of fitting(callers, options.maxKeys)) void readTogether(group);
   }
 
-  return (keys, caseId) =>
-    new Promise<V[]>((resolve, reject) => {
+  return (keys, caseId) => {
+    if (underWay === 0 && waiting.length === 0) return read(keys, caseId);
+    return new Promise<V[]>((resolve, reject) => {
       if (waiting.push({ keys, caseId, resolve, reject }) === 1) setImmediate(flush);
     });
+  };
 }
 
 /** The callers in order, in groups whose distinct keys number at most `maxKeys` (a caller over it alone). */
