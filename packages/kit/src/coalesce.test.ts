@@ -127,6 +127,14 @@ describe("coalesced reads", () => {
     expect(reads[3]!.caseId).toBe("case-3");
   });
 
+  test("an error about keys every caller asked for: each is read alone, and no read is left for the others", async () => {
+    const { read, reads, lines } = store({ unknown: ["x"] });
+    const answers = await settled([read(["z"], "case-0"), read(["a", "x"], "case-1"), read(["x", "b"], "case-2")]);
+    expect(answers).toEqual(["Z", "unknown x", "unknown x"]);
+    expect(reads.map((r) => r.keys)).toEqual([["z"], ["a", "x", "b"], ["a", "x"], ["x", "b"]]);
+    expect(lines).toHaveLength(1);
+  });
+
   test("an error about no key in particular is every caller's answer, from the one read", async () => {
     const { read, reads } = store({ down: true });
     const answers = await settled([read(["z"], "case-0"), read(["a"], "case-1"), read(["b"], "case-2")]);

@@ -45,7 +45,7 @@ export function coalescedRead<K, V>(options: CoalescedReadOptions<K, V>): ManyRe
   const readAlone = (caller: Caller<K, V>) => read(caller.keys, caller.caseId).then(caller.resolve, caller.reject);
 
   async function readTogether(callers: Caller<K, V>[]): Promise<void> {
-    if (callers.length === 1) return readAlone(callers[0]!);
+    if (callers.length <= 1) return callers[0] && readAlone(callers[0]);
     const keys = [...new Set(callers.flatMap((caller) => caller.keys))];
     const caseId = crypto.randomUUID();
     options.logger.info(`${options.name} read together`, {

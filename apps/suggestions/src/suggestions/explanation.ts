@@ -2,7 +2,7 @@ import { type Explanation, MAX_WINDOW_DAYS } from "@w2meet/contracts";
 import { invalid } from "@w2meet/kit";
 import { explainDated, explainWeekly, type Explanation as Found, writeAssumption } from "@w2meet/schedule";
 import type { SuggestionRequest } from "./request.ts";
-import { meetingOf, membersOf, type SuggestionsDeps } from "./service.ts";
+import { meetingOf, type SuggestionsDeps } from "./service.ts";
 
 /** The query parameters that apply each kind of change on top of the request's own. */
 function applying(request: SuggestionRequest) {
@@ -50,7 +50,7 @@ function answer<P>(found: Found<P>, request: SuggestionRequest): Explanation {
  */
 export async function explain(deps: SuggestionsDeps, request: SuggestionRequest, caseId: string): Promise<Explanation> {
   if (request.at) throw invalid([{ path: "at", message: "Explain a window (`from`, `days`), not one start" }]);
-  const found = await membersOf(deps, request.users, caseId);
+  const found = await deps.members(request.users, caseId);
   const options = meetingOf(request);
   const { calendar, zone } = request.window;
   if (calendar) return answer(explainDated(found, calendar, options, MAX_WINDOW_DAYS), request);

@@ -33,9 +33,10 @@ const unknownUsers = (error: unknown): ReadonlySet<string> | undefined =>
   error instanceof ProblemError && error.status === 404 && error.extras.missing ? new Set(error.extras.missing) : undefined;
 
 /**
- * The suggestions functions' dependencies over the availability service: the members of the groups asked
- * for in one turn of the event loop are read in one call (up to the largest group a query may name), an
- * unknown user's group alone, so that each answer is the one its group alone would get.
+ * The suggestions functions' dependencies over the availability service. `members(users, caseId)` reads a
+ * group's members in its order; while such a read is under way, the groups asked for in one turn of the
+ * event loop are read in one call (up to the largest group a query may name), a group naming an unknown
+ * user again alone, so that each answer is the one its group alone would get.
  */
 export function suggestionsDeps(availability: RelayingClient, logger: Logger): SuggestionsDeps {
   return {
@@ -48,10 +49,6 @@ export function suggestionsDeps(availability: RelayingClient, logger: Logger): S
     }),
   };
 }
-
-/** The members of the group, in its order, as `readMembers` finds them. */
-export const membersOf = (deps: SuggestionsDeps, users: readonly string[], caseId: string): Promise<PersonInput[]> =>
-  deps.members(users, caseId);
 
 /** What the schedule's meeting functions take, from a request. */
 export const meetingOf = (request: SuggestionRequest): MeetingOptions => ({
@@ -74,7 +71,7 @@ export async function suggest(
   request: SuggestionRequest,
   caseId: string,
 ): Promise<SuggestionList | DatedSuggestionList> {
-  const found = await membersOf(deps, request.users, caseId);
+  const found = await deps.members(request.users, caseId);
   const options = meetingOf(request);
   const { calendar, zone } = request.window;
   if (calendar && request.at) return { suggestions: suggestDated(found, calendar, { ...options, at: 0, preference: "first", limit: 1 }) };
