@@ -64,12 +64,9 @@ export function coalescedRead<K, V>(options: CoalescedReadOptions<K, V>): ManyRe
       }
       const touched = callers.filter((caller) => caller.keys.some((key) => blamed.has(key)));
       // Keys named otherwise than asked for: nobody can be told apart, so everyone is read alone.
-      if (!touched.length) {
-        for (const caller of callers) void readAlone(caller);
-        return;
-      }
-      for (const caller of touched) void readAlone(caller);
-      return readTogether(callers.filter((caller) => !touched.includes(caller)));
+      const alone = new Set(touched.length ? touched : callers);
+      for (const caller of alone) void readAlone(caller);
+      return readTogether(callers.filter((caller) => !alone.has(caller)));
     }
     const byKey = new Map(keys.map((key, i) => [key, values[i]!]));
     for (const caller of callers) caller.resolve(caller.keys.map((key) => byKey.get(key)!));
